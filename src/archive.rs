@@ -1,0 +1,425 @@
+//! `Archive`: the one façade the CLI and the desktop app call. It owns the database (the
+//! truth), the search index (derived from it) and the file store, and keeps them in step:
+//! every write commits to SQLite first, then applies the change log to the index. One process
+//! writes; others may read.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use crate::error::{Error, Result};
+use crate::files::BlobStore;
+use crate::index::{SearchIndex, Unusable, snippet};
+use crate::model::{Collection, Event, Id, Item, Organization, Person, Place, Stats, TagCount};
+use crate::search::{SearchHit, SearchRequest, SearchResults};
+use crate::store::{self, OpenMode, Store};
+
+const DATABASE: &str = "archive.sqlite";
+const INDEX_DIR: &str = "index";
+const FILES_DIR: &str = "files";
+const THUMBS_DIR: &str = "thumbs";
+const LOCK_FILE: &str = ".walkout.lock";
+const SNIPPET_CHARS: usize = 180;
+
+/// The source of "now", so that tests can fix time.
+pub type Clock = fn() -> DateTime<Utc>;
+
+/// An open archive folder.
+pub struct Archive {
+    root: PathBuf,
+    pub(crate) store: Store,
+    pub(crate) index: SearchIndex,
+    pub(crate) blobs: BlobStore,
+    clock: Clock,
+    /// Held for as long as this process may write; the OS releases it if the process dies.
+    _writer_lock: Option<File>,
+}
+
+impl Archive {
+    /// Creates a new, empty archive in `root` (which may exist but must not hold an archive).
+    pub fn create(root: &Path) -> Result<Archive> {
+        if root.join(DATABASE).exists() {
+            return Err(Error::ArchiveExists { path: root.to_path_buf() });
+        }
+        std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
+        let lock = take_writer_lock(root)?;
+        let store = Store::open(&root.join(DATABASE), OpenMode::Create)?;
+        store::meta_set(store.conn(), "created_at", &Utc::now().to_rfc3339())?;
+        let index = SearchIndex::create(&root.join(INDEX_DIR))?;
+        let mut archive = Archive::assemble(root, store, index, Some(lock));
+        archive.index.commit(0)?;
+        Ok(archive)
+    }
+
+    /// Opens an existing archive for writing. Fails with `ArchiveInUse` when another process
+    /// is writing to it.
+    pub fn open(root: &Path) -> Result<Archive> {
+        if !root.join(DATABASE).exists() {
+            return Err(Error::NoArchive { path: root.to_path_buf() });
+        }
+        let lock = take_writer_lock(root)?;
+        let store = Store::open(&root.join(DATABASE), OpenMode::Write)?;
+        let blobs = BlobStore::new(root.join(FILES_DIR));
+        blobs.sweep_temp_files()?;
+        let index_dir = root.join(INDEX_DIR);
+        let (index, rebuild) = match SearchIndex::open(&index_dir, true)? {
+            Ok(index) => (index, false),
+            Err(_why) => (SearchIndex::create(&index_dir)?, true),
+        };
+        let mut archive = Archive::assemble(root, store, index, Some(lock));
+        if rebuild {
+            archive.reindex()?;
+        } else {
+            archive.catch_up_index()?;
+            // The index must hold exactly the database's items; if it does not (a damaged or
+            // foreign index), it is rebuilt rather than trusted.
+            let items = store::stats(archive.store.conn())?.items;
+            if archive.index.num_docs() != items {
+                archive.reindex()?;
+            }
+        }
+        Ok(archive)
+    }
+
+    /// Opens an archive for reading only; works while another process writes to it.
+    pub fn open_read_only(root: &Path) -> Result<Archive> {
+        let store = Store::open(&root.join(DATABASE), OpenMode::ReadOnly)?;
+        let index = match SearchIndex::open(&root.join(INDEX_DIR), false)? {
+            Ok(index) => index,
+            Err(why) => {
+                let reason = match why {
+                    Unusable::Missing => "it has not been built".to_string(),
+                    Unusable::Corrupt(e) => format!("it cannot be read: {e}"),
+                    Unusable::OtherSchema => "it was built by another version".to_string(),
+                };
+                return Err(Error::IndexUnavailable { path: root.to_path_buf(), reason });
+            }
+        };
+        Ok(Archive::assemble(root, store, index, None))
+    }
+
+    /// Opens for writing when possible, else read-only (for commands that only read).
+    pub fn open_for_reading(root: &Path) -> Result<Archive> {
+        match Archive::open(root) {
+            Err(Error::ArchiveInUse { .. }) => Archive::open_read_only(root),
+            other => other,
+        }
+    }
+
+    fn assemble(root: &Path, store: Store, index: SearchIndex, lock: Option<File>) -> Archive {
+        Archive {
+            root: root.to_path_buf(),
+            store,
+            index,
+            blobs: BlobStore::new(root.join(FILES_DIR)),
+            clock: Utc::now,
+            _writer_lock: lock,
+        }
+    }
+
+    /// Replaces the clock (tests fix time with it).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// Now, by this archive's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// The archive folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Whether this handle may write.
+    pub fn is_read_only(&self) -> bool {
+        self._writer_lock.is_none()
+    }
+
+    /// Where thumbnails live (derived, safe to delete).
+    pub fn thumbs_dir(&self) -> PathBuf {
+        self.root.join(THUMBS_DIR)
+    }
+
+    /// The content-addressed file store.
+    pub fn files(&self) -> &BlobStore {
+        &self.blobs
+    }
+
+    /// Applies to the index every change it has not seen, in one commit.
+    fn catch_up_index(&mut self) -> Result<()> {
+        let (changed, newest) = store::changed_since(self.store.conn(), self.index.applied_seq())?;
+        if changed.is_empty() {
+            return Ok(());
+        }
+        for id in changed {
+            match store::get_item(self.store.conn(), id)? {
+                Some(item) => self.index.stage_item(&item)?,
+                None => self.index.stage_delete(id)?,
+            }
+        }
+        fail::fail_point!("before-index-commit");
+        self.index.commit(newest)
+    }
+
+    /// Runs `write` in one database transaction, then brings the index up to date.
+    pub(crate) fn write<T>(&mut self, write: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.store.transaction()?;
+        let value = write(&tx)?;
+        tx.commit()?;
+        fail::fail_point!("after-db-commit");
+        self.catch_up_index()?;
+        Ok(value)
+    }
+
+    /// Adds a new item; returns its id.
+    pub fn add_item(&mut self, item: Item) -> Result<Id> {
+        validate(&item)?;
+        let id = item.id;
+        self.write(|tx| store::insert_item(tx, &item))?;
+        Ok(id)
+    }
+
+    /// Adds many items in one transaction and one index commit.
+    pub fn add_items(&mut self, items: &[Item]) -> Result<()> {
+        for item in items {
+            validate(item)?;
+        }
+        self.write(|tx| items.iter().try_for_each(|item| store::insert_item(tx, item)))
+    }
+
+    /// Saves an item's new state (its `updated_at` is set to now).
+    pub fn update_item(&mut self, mut item: Item) -> Result<Item> {
+        validate(&item)?;
+        item.updated_at = self.now();
+        self.write(|tx| store::update_item(tx, &item))?;
+        Ok(item)
+    }
+
+    /// Sets fields by name (`walkout edit ID --set FIELD=VALUE`).
+    pub fn edit(&mut self, id: Id, changes: &[(String, String)]) -> Result<Item> {
+        let mut item = self.get(id)?;
+        for (field, value) in changes {
+            item.set_field(field, value)?;
+        }
+        self.update_item(item)
+    }
+
+    /// Adds tags to an item.
+    pub fn tag(&mut self, id: Id, tags: &[String]) -> Result<Item> {
+        let mut item = self.get(id)?;
+        for tag in tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+            if !item.tags.iter().any(|have| have.eq_ignore_ascii_case(tag)) {
+                item.tags.push(tag.to_string());
+            }
+        }
+        self.update_item(item)
+    }
+
+    /// Deletes an item. Its original file stays until no item points to it.
+    pub fn delete(&mut self, id: Id) -> Result<()> {
+        let now = self.now();
+        let deleted = self.write(|tx| {
+            let deleted = store::delete_item(tx, id, now)?;
+            store::drop_unreferenced_blobs(tx)?;
+            Ok(deleted)
+        })?;
+        if !deleted {
+            return Err(Error::ItemNotFound { id: id.to_string() });
+        }
+        Ok(())
+    }
+
+    /// Loads an item.
+    pub fn get(&self, id: Id) -> Result<Item> {
+        store::get_item(self.store.conn(), id)?.ok_or_else(|| Error::ItemNotFound { id: id.to_string() })
+    }
+
+    /// Finds an item by its id or the start of it.
+    pub fn resolve_id(&self, id: &str) -> Result<Id> {
+        store::resolve_id(self.store.conn(), id)
+    }
+
+    /// Adds items to a collection (created if new), after the ones it has.
+    pub fn add_to_collection(&mut self, name: &str, ids: &[Id]) -> Result<()> {
+        let now = self.now();
+        let name = name.trim().to_string();
+        self.write(|tx| {
+            store::collection_id_or_create(tx, &name, now)?;
+            for id in ids {
+                let mut item = store::get_item(tx, *id)?.ok_or_else(|| Error::ItemNotFound { id: id.to_string() })?;
+                if !item.collections.iter().any(|c| c.eq_ignore_ascii_case(&name)) {
+                    item.collections.push(name.clone());
+                    item.updated_at = now;
+                    store::update_item(tx, &item)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Searches: matching items with highlighted snippets, the total and facet counts.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        if self.is_read_only() {
+            self.index.refresh()?;
+        }
+        let raw = self.index.search(request)?;
+        let mut hits = Vec::with_capacity(raw.hits.len());
+        for (id, score) in raw.hits {
+            // A read-only handle may see an index a moment behind the database.
+            let Some(item) = store::get_item(self.store.conn(), id)? else { continue };
+            hits.push(hit(&item, score, &raw.terms));
+        }
+        Ok(SearchResults { total: raw.total, hits, facets: raw.facets, corrected: raw.corrected })
+    }
+
+    /// Rebuilds the search index from the database; returns how many items it holds.
+    pub fn reindex(&mut self) -> Result<u64> {
+        if self.is_read_only() {
+            return Err(Error::ReadOnly);
+        }
+        let dir = self.index.dir().to_path_buf();
+        // Drop the old writer (and its lock) before the folder is replaced.
+        self.index = SearchIndex::create(&dir.with_extension("rebuilding"))?;
+        self.index = SearchIndex::create(&dir)?;
+        let _ = std::fs::remove_dir_all(dir.with_extension("rebuilding"));
+        let newest = store::last_change(self.store.conn())?;
+        let mut count = 0;
+        let index = &mut self.index;
+        store::for_each_item(self.store.conn(), |item| {
+            count += 1;
+            index.stage_item(&item)
+        })?;
+        self.index.commit(newest)?;
+        self.index.compact()?;
+        Ok(count)
+    }
+
+    /// Counts of everything in the archive.
+    pub fn stats(&self) -> Result<Stats> {
+        let mut stats = store::stats(self.store.conn())?;
+        stats.index_docs = self.index.num_docs();
+        Ok(stats)
+    }
+
+    /// Every person.
+    pub fn people(&self) -> Result<Vec<Person>> {
+        store::list_people(self.store.conn())
+    }
+
+    /// Every place.
+    pub fn places(&self) -> Result<Vec<Place>> {
+        store::list_places(self.store.conn())
+    }
+
+    /// Every event.
+    pub fn events(&self) -> Result<Vec<Event>> {
+        store::list_events(self.store.conn())
+    }
+
+    /// Every organization.
+    pub fn organizations(&self) -> Result<Vec<Organization>> {
+        store::list_organizations(self.store.conn())
+    }
+
+    /// Every tag in use.
+    pub fn tags(&self) -> Result<Vec<TagCount>> {
+        store::list_tags(self.store.conn())
+    }
+
+    /// Every collection.
+    pub fn collections(&self) -> Result<Vec<Collection>> {
+        store::list_collections(self.store.conn())
+    }
+
+    /// The items of a collection, in order.
+    pub fn collection_items(&self, name: &str) -> Result<Vec<Item>> {
+        let id = store::collection_id(self.store.conn(), name)?;
+        store::collection_item_ids(self.store.conn(), &id.to_string())?.into_iter().map(|id| self.get(id)).collect()
+    }
+
+    /// Every item, in the order they were added.
+    pub fn all_items(&self) -> Result<Vec<Item>> {
+        let mut items = Vec::new();
+        store::for_each_item(self.store.conn(), |item| {
+            items.push(item);
+            Ok(())
+        })?;
+        Ok(items)
+    }
+
+    /// `PRAGMA integrity_check` of the database.
+    pub fn integrity_check(&self) -> Result<String> {
+        self.store.integrity_check()
+    }
+}
+
+fn take_writer_lock(root: &Path) -> Result<File> {
+    let path = root.join(LOCK_FILE);
+    let file = File::options().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::ArchiveInUse { path: root.to_path_buf() }),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+    }
+}
+
+fn validate(item: &Item) -> Result<()> {
+    if item.title.trim().is_empty() {
+        return Err(Error::invalid("title", "must not be empty"));
+    }
+    if let crate::model::ItemDetails::Quote(q) = &item.details
+        && q.text.trim().is_empty()
+    {
+        return Err(Error::invalid("text", "a quote needs its words"));
+    }
+    if let Some(sha) = item.sha256()
+        && (sha.len() != 64 || !sha.chars().all(|c| c.is_ascii_hexdigit()))
+    {
+        return Err(Error::invalid("sha256", format!("{sha:?} is not a SHA-256")));
+    }
+    Ok(())
+}
+
+fn hit(item: &Item, score: f32, terms: &crate::index::query::MatchTerms) -> SearchHit {
+    use crate::index::analysis::Stemming;
+    use crate::model::ItemDetails;
+    let stemming = Stemming::for_language(item.language.as_deref());
+    let fields = crate::index::snippet_fields(item);
+    // The field with the most matches; on a tie the one listed first (the item's own words
+    // before its catalog notes).
+    let best = fields
+        .iter()
+        .filter_map(|(name, text)| snippet::highlight(text, terms, stemming, SNIPPET_CHARS).map(|s| (*name, s)))
+        .fold(None, |best: Option<(&str, snippet::Snippet)>, (name, s)| match best {
+            Some(b) if b.1.matches >= s.matches => Some(b),
+            _ => Some((name, s)),
+        });
+    let (snippet_field, snippet) = match best {
+        Some((name, s)) => (name.to_string(), s.html),
+        None => {
+            let (name, text) = fields.first().copied().unwrap_or(("title", item.title.as_str()));
+            (name.to_string(), snippet::opening(text, SNIPPET_CHARS))
+        }
+    };
+    let byline = match &item.details {
+        ItemDetails::Quote(q) => q.speaker.clone(),
+        ItemDetails::Photo(p) => item.credit.clone().or_else(|| p.camera.clone()),
+        ItemDetails::Article(a) => a.outlet.clone(),
+    };
+    SearchHit {
+        id: item.id,
+        kind: item.kind(),
+        title: item.title.clone(),
+        snippet,
+        snippet_field,
+        date: item.date.clone(),
+        score,
+        byline,
+        place: item.place.clone(),
+        sensitivity: item.sensitivity,
+        sha256: item.sha256().map(str::to_string),
+    }
+}

@@ -1,0 +1,503 @@
+//! The `walkout` command: argument parsing and printing only. Every command maps to one call on
+//! `Archive`. Its commands, flags, JSON shapes and exit codes are a public contract scripts
+//! rely on: 0 when everything asked succeeded, 2 when an import or verify found failures (the
+//! summary is still printed), 1 for any other error, with the cause on stderr.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use walkout::export::{Selection, json as json_export};
+use walkout::ingest::ImportLimits;
+use walkout::{Archive, EdtfDate, Item, ItemDetails, ItemKind, SearchRequest, SortOrder};
+
+#[derive(Parser)]
+#[command(
+    name = "walkout",
+    version,
+    about = "Walkout Archive: an offline archive of the student walkouts' quotes, photos and articles"
+)]
+struct Cli {
+    /// The archive folder (default: the platform data dir, e.g. ~/.local/share/walkout).
+    #[arg(long, global = true, env = "WALKOUT_ARCHIVE")]
+    archive: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create an archive (with --demo: filled with the movement's public record).
+    Init {
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Add an item by hand.
+    #[command(subcommand)]
+    Add(AddCommand),
+    /// Import files and folders (recursively): photos, articles, quote sheets, Walkout exports.
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search the archive.
+    Search(SearchArgs),
+    /// Show one item.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change fields of an item: --set FIELD=VALUE (repeatable).
+    Edit {
+        id: String,
+        #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
+        set: Vec<String>,
+    },
+    /// Add tags to an item.
+    Tag {
+        id: String,
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+    /// Delete an item.
+    Delete { id: String },
+    /// Work with collections.
+    #[command(subcommand)]
+    Collection(CollectionCommand),
+    /// Export items (only public ones unless --include-restricted).
+    Export {
+        #[arg(long, default_value = "json")]
+        format: String,
+        #[arg(long, conflicts_with = "query")]
+        collection: Option<String>,
+        #[arg(long)]
+        query: Option<String>,
+        /// Also export restricted items (private ones never leave).
+        #[arg(long)]
+        include_restricted: bool,
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-hash every stored original and report changed or missing files.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the search index from the database.
+    Reindex,
+    /// Count what the archive holds.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AddCommand {
+    /// Add a quote.
+    Quote {
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        speaker: Option<String>,
+        #[arg(long)]
+        role: Option<String>,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        place: Option<String>,
+        /// An article item's id, or a citation or URL.
+        #[arg(long)]
+        source: Option<String>,
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum CollectionCommand {
+    /// Add items to a collection (created if new).
+    Add {
+        name: String,
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+    /// List collections.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+struct SearchArgs {
+    /// Words; "quoted phrase"; a OR b; -excluded. Empty lists everything.
+    #[arg(default_value = "")]
+    query: String,
+    #[arg(long)]
+    kind: Vec<String>,
+    #[arg(long)]
+    tag: Vec<String>,
+    #[arg(long)]
+    speaker: Option<String>,
+    #[arg(long)]
+    place: Option<String>,
+    #[arg(long)]
+    collection: Option<String>,
+    #[arg(long)]
+    year: Option<i32>,
+    #[arg(long)]
+    from: Option<String>,
+    #[arg(long)]
+    to: Option<String>,
+    /// relevance, date, date-asc, title, added
+    #[arg(long, default_value = "relevance")]
+    sort: String,
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("walkout: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn archive_dir(cli_dir: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    match cli_dir {
+        Some(dir) => Ok(dir),
+        None => Ok(dirs::data_dir().context("no platform data dir; pass --archive DIR")?.join("walkout")),
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let dir = archive_dir(cli.archive)?;
+    match cli.command {
+        Command::Init { demo } => {
+            let mut archive = Archive::create(&dir)?;
+            if demo {
+                walkout::demo::populate(&mut archive)?;
+            }
+            let stats = archive.stats()?;
+            println!("created archive at {} ({} items)", dir.display(), stats.items);
+        }
+        Command::Add(AddCommand::Quote { text, speaker, role, date, place, source, lang, tags, json }) => {
+            let mut archive = Archive::open(&dir)?;
+            let mut item = Item::quote(text, archive.now());
+            item.date = date.map(|d| d.parse::<EdtfDate>()).transpose()?;
+            item.place = place;
+            item.language = lang;
+            item.tags = tags;
+            let source_item = source.as_deref().and_then(|s| archive.resolve_id(s).ok());
+            if let ItemDetails::Quote(q) = &mut item.details {
+                q.speaker = speaker;
+                q.role = role;
+                q.source_item = source_item;
+            }
+            if source_item.is_none() {
+                item.source = source;
+            }
+            let id = archive.add_item(item)?;
+            if json {
+                println!("{}", json!({ "id": id }));
+            } else {
+                println!("{id}");
+            }
+        }
+        Command::Import { paths, json } => {
+            let mut archive = Archive::open(&dir)?;
+            let bar = progress_bar();
+            let mut on_progress = |p: &walkout::ingest::ImportProgress| {
+                if let Some(bar) = &bar {
+                    bar.set_length(p.total as u64);
+                    bar.set_position(p.done as u64);
+                    bar.set_message(
+                        p.current.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                    );
+                }
+            };
+            let report =
+                archive.import_paths(&paths, ImportLimits::default(), &mut on_progress, &AtomicBool::new(false))?;
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                println!(
+                    "added {}, duplicates {}, failed {}",
+                    report.added.len(),
+                    report.duplicates.len(),
+                    report.failed.len()
+                );
+                for w in &report.warnings {
+                    eprintln!("warning: {}: {}", w.path, w.error);
+                }
+                for f in &report.failed {
+                    eprintln!("failed: {}: {}", f.path, f.error);
+                }
+            }
+            if !report.failed.is_empty() {
+                return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Search(args) => search(&dir, args)?,
+        Command::Show { id, json } => {
+            let archive = Archive::open_for_reading(&dir)?;
+            let item = archive.get(archive.resolve_id(&id)?)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&item)?);
+            } else {
+                print_item(&item)?;
+            }
+        }
+        Command::Edit { id, set } => {
+            let mut archive = Archive::open(&dir)?;
+            let id = archive.resolve_id(&id)?;
+            let mut changes = Vec::new();
+            for pair in set {
+                let Some((field, value)) = pair.split_once('=') else { bail!("--set {pair:?}: write FIELD=VALUE") };
+                changes.push((field.trim().to_string(), value.to_string()));
+            }
+            let item = archive.edit(id, &changes)?;
+            println!("updated {}", item.id);
+        }
+        Command::Tag { id, tags } => {
+            let mut archive = Archive::open(&dir)?;
+            let id = archive.resolve_id(&id)?;
+            let item = archive.tag(id, &tags)?;
+            println!("{}: {}", item.id, item.tags.join(", "));
+        }
+        Command::Delete { id } => {
+            let mut archive = Archive::open(&dir)?;
+            let id = archive.resolve_id(&id)?;
+            archive.delete(id)?;
+            println!("deleted {id}");
+        }
+        Command::Collection(CollectionCommand::Add { name, ids }) => {
+            let mut archive = Archive::open(&dir)?;
+            let ids = ids.iter().map(|i| archive.resolve_id(i)).collect::<Result<Vec<_>, _>>()?;
+            archive.add_to_collection(&name, &ids)?;
+            println!("{} now holds {} items", name, archive.collection_items(&name)?.len());
+        }
+        Command::Collection(CollectionCommand::List { json }) => {
+            let archive = Archive::open_for_reading(&dir)?;
+            let collections = archive.collections()?;
+            if json {
+                println!("{}", serde_json::to_string(&collections)?);
+            } else {
+                for c in collections {
+                    println!("{} ({} items)", c.name, c.items.len());
+                }
+            }
+        }
+        Command::Export { format, collection, query, include_restricted, out, json } => {
+            let archive = Archive::open_for_reading(&dir)?;
+            let selection = match (collection, query) {
+                (Some(name), _) => Selection::Collection(name),
+                (None, Some(q)) => Selection::Query(q),
+                (None, None) => Selection::All,
+            };
+            let report = match format.as_str() {
+                "json" => json_export::export(&archive, &selection, include_restricted, &out)?,
+                other => bail!("unknown export format {other:?}; this version exports: json"),
+            };
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                println!("exported {} items and {} files to {}", report.exported, report.files, out.display());
+                if !report.left_out.is_empty() {
+                    println!(
+                        "left out {} items that are not public (use --include-restricted for restricted ones)",
+                        report.left_out.len()
+                    );
+                }
+            }
+        }
+        Command::Verify { json } => {
+            let archive = Archive::open_for_reading(&dir)?;
+            let bar = progress_bar();
+            let report = archive.verify(&mut |done, total| {
+                if let Some(bar) = &bar {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                }
+            })?;
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                println!(
+                    "checked {}, ok {}, mismatched {}, missing {}",
+                    report.checked,
+                    report.ok,
+                    report.mismatched.len(),
+                    report.missing.len()
+                );
+                for p in &report.mismatched {
+                    eprintln!("changed: item {} ({})", p.id, p.path);
+                }
+                for p in &report.missing {
+                    eprintln!("missing: item {} ({})", p.id, p.path);
+                }
+            }
+            if !report.is_clean() {
+                return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Reindex => {
+            let mut archive = Archive::open(&dir)?;
+            let count = archive.reindex()?;
+            println!("reindexed {count} items");
+        }
+        Command::Stats { json } => {
+            let archive = Archive::open_for_reading(&dir)?;
+            let stats = archive.stats()?;
+            if json {
+                println!("{}", serde_json::to_string(&stats)?);
+            } else {
+                println!(
+                    "{} items: {} quotes, {} photos, {} articles; {} files; {} people, {} places, {} events, {} collections, {} tags",
+                    stats.items,
+                    stats.quotes,
+                    stats.photos,
+                    stats.articles,
+                    stats.files,
+                    stats.people,
+                    stats.places,
+                    stats.events,
+                    stats.collections,
+                    stats.tags
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn progress_bar() -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(ProgressStyle::with_template("{bar:30.cyan/blue} {pos}/{len} {wide_msg}").expect("valid template"));
+    Some(bar)
+}
+
+fn search(dir: &Path, args: SearchArgs) -> anyhow::Result<()> {
+    let archive = Archive::open_for_reading(dir)?;
+    let sort = match args.sort.as_str() {
+        "relevance" => SortOrder::Relevance,
+        "date" | "date-desc" => SortOrder::DateDesc,
+        "date-asc" => SortOrder::DateAsc,
+        "title" => SortOrder::Title,
+        "added" => SortOrder::Added,
+        other => bail!("--sort {other:?}: use relevance, date, date-asc, title or added"),
+    };
+    let request = SearchRequest {
+        query: args.query,
+        kinds: args.kind.iter().map(|k| ItemKind::parse(k)).collect::<Result<_, _>>()?,
+        tags: args.tag,
+        collection: args.collection,
+        speaker: args.speaker,
+        place: args.place,
+        year: args.year,
+        from: args.from.map(|d| d.parse()).transpose().context("--from")?,
+        to: args.to.map(|d| d.parse()).transpose().context("--to")?,
+        max_sensitivity: None,
+        sort,
+        offset: args.offset,
+        limit: args.limit,
+    };
+    let results = archive.search(&request)?;
+    if args.json {
+        let hits: Vec<_> = results
+            .hits
+            .iter()
+            .map(|h| {
+                json!({
+                    "id": h.id, "kind": h.kind, "title": h.title, "snippet": h.snippet, "date": h.date,
+                    "score": h.score, "snippet_field": h.snippet_field, "byline": h.byline, "place": h.place,
+                    "sensitivity": h.sensitivity,
+                })
+            })
+            .collect();
+        let out =
+            json!({ "total": results.total, "hits": hits, "facets": results.facets, "corrected": results.corrected });
+        println!("{out}");
+        return Ok(());
+    }
+    let color = std::io::stdout().is_terminal();
+    println!("{} results", results.total);
+    for hit in &results.hits {
+        let date = hit.date.as_ref().map(|d| d.to_string()).unwrap_or_else(|| "—".to_string());
+        let by = hit.byline.as_deref().map(|b| format!(" · {b}")).unwrap_or_default();
+        println!("{}  {:<7} {:<12} {}{}", hit.id, hit.kind.as_str(), date, hit.title, by);
+        println!("    {}", render_marks(&hit.snippet, color));
+    }
+    if !results.corrected.is_empty() {
+        for c in &results.corrected {
+            println!("(no \"{}\" in the archive; searched {} instead)", c.word, c.nearest.join(", "));
+        }
+    }
+    Ok(())
+}
+
+/// Terminal rendering of a snippet: marks in bold when printing to a terminal.
+fn render_marks(html: &str, color: bool) -> String {
+    let (on, off) = if color { ("\x1b[1;33m", "\x1b[0m") } else { ("", "") };
+    html.replace("<mark>", on)
+        .replace("</mark>", off)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn print_item(item: &Item) -> anyhow::Result<()> {
+    let value = serde_json::to_value(item)?;
+    let Some(map) = value.as_object() else { return Ok(()) };
+    println!("{} {}", item.kind().as_str().to_uppercase(), item.id);
+    if let Some(date) = &item.date {
+        println!("{:>12}: {} ({})", "date", date, date.describe());
+    }
+    for (key, v) in map {
+        if matches!(key.as_str(), "id" | "kind" | "date") || v.is_null() || v.as_array().is_some_and(|a| a.is_empty()) {
+            continue;
+        }
+        let text = match v {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Array(a) => {
+                a.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), String::from)).collect::<Vec<_>>().join(", ")
+            }
+            other => other.to_string(),
+        };
+        println!("{key:>12}: {text}");
+    }
+    Ok(())
+}

@@ -1,0 +1,110 @@
+//! Engine errors. Each variant is something a person can act on, and names the file, field or id
+//! at fault; `code()` gives a stable, machine-readable tag that the CLI and the desktop shell
+//! switch on instead of parsing messages.
+
+use std::path::PathBuf;
+
+use crate::date::DateError;
+
+/// Everything that can go wrong inside the engine.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Another process holds the archive open for writing.
+    #[error(
+        "archive in use: {path} is open for writing in another Walkout process; close it there, or open this one read-only"
+    )]
+    ArchiveInUse { path: PathBuf },
+    /// The archive was written by a newer version of Walkout.
+    #[error(
+        "archive {path} has format version {found}, but this Walkout understands up to {supported}; install a newer Walkout to open it"
+    )]
+    ArchiveTooNew { path: PathBuf, found: i64, supported: i64 },
+    /// The folder holds no archive.
+    #[error("no archive at {path}; create one with `walkout init` (or `walkout init --demo`)")]
+    NoArchive { path: PathBuf },
+    /// `init` on a folder that already is an archive.
+    #[error("an archive already exists at {path}")]
+    ArchiveExists { path: PathBuf },
+    /// The archive was opened read-only and a write was asked for.
+    #[error("the archive is open read-only (another process is writing to it); try again when it is closed")]
+    ReadOnly,
+    /// No item with that id (or id prefix).
+    #[error("no item with id {id}")]
+    ItemNotFound { id: String },
+    /// An id prefix that fits more than one item.
+    #[error("id {id} is ambiguous: it starts {count} items; give more characters")]
+    AmbiguousId { id: String, count: usize },
+    /// A collection that does not exist.
+    #[error("no collection named {name:?}")]
+    CollectionNotFound { name: String },
+    /// A field value that cannot be accepted.
+    #[error("invalid {field}: {reason}")]
+    InvalidField { field: String, reason: String },
+    /// A date that is not valid EDTF.
+    #[error("invalid date: {0}")]
+    Date(#[from] DateError),
+    /// A file that could not be imported.
+    #[error("{path}: {reason}")]
+    BadFile { path: PathBuf, reason: String },
+    /// A filesystem operation failed.
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// The search index failed.
+    #[error("search index error: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// A read-only open found no usable search index.
+    #[error("the search index of {path} is not ready ({reason}); open the archive for writing once to rebuild it")]
+    IndexUnavailable { path: PathBuf, reason: String },
+    /// The search query could not be understood.
+    #[error("cannot understand the search {query:?}: {reason}")]
+    Query { query: String, reason: String },
+    /// Long work was cancelled by the user.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl Error {
+    /// A stable tag for the kind of error, for scripts and the UI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::ArchiveInUse { .. } => "archive_in_use",
+            Error::ArchiveTooNew { .. } => "archive_too_new",
+            Error::NoArchive { .. } => "no_archive",
+            Error::ArchiveExists { .. } => "archive_exists",
+            Error::ReadOnly => "read_only",
+            Error::ItemNotFound { .. } => "item_not_found",
+            Error::AmbiguousId { .. } => "ambiguous_id",
+            Error::CollectionNotFound { .. } => "collection_not_found",
+            Error::InvalidField { .. } => "invalid_field",
+            Error::Date(_) => "invalid_date",
+            Error::BadFile { .. } => "bad_file",
+            Error::Io { .. } => "io",
+            Error::Database(_) => "database",
+            Error::Index(_) => "index",
+            Error::IndexUnavailable { .. } => "index_unavailable",
+            Error::Query { .. } => "query",
+            Error::Cancelled => "cancelled",
+        }
+    }
+
+    /// Wraps an I/O error with the path it happened on.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io { path: path.into(), source }
+    }
+
+    /// A per-file import failure.
+    pub fn bad_file(path: impl Into<PathBuf>, reason: impl Into<String>) -> Error {
+        Error::BadFile { path: path.into(), reason: reason.into() }
+    }
+
+    /// An invalid field value.
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Error {
+        Error::InvalidField { field: field.into(), reason: reason.into() }
+    }
+}
+
+/// The engine's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,514 @@
+//! The full-text index: Tantivy, derived from SQLite and rebuildable from it at any time. Its
+//! commit payload records the schema version and the last change-log sequence number applied,
+//! so an archive that crashed between the database commit and the index commit catches up on
+//! the next open; an index that is missing, unreadable, of another schema or out of step with
+//! the database is rebuilt.
+
+pub mod analysis;
+pub mod query;
+pub mod snippet;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::indexer::LogMergePolicy;
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use self::analysis::{ENGLISH, PLAIN, SPANISH, Stemming};
+use self::query::{MatchTerms, ParsedQuery, TextFields};
+use crate::error::{Error, Result};
+use crate::model::{Id, Item, ItemDetails, Sensitivity};
+use crate::search::{Facets, SearchRequest, SortOrder};
+use crate::store::name_key;
+
+/// Bump when the schema or the analyzers change: older indexes are then rebuilt.
+const SCHEMA_VERSION: u32 = 1;
+const WRITER_MEMORY: usize = 96 * 1024 * 1024;
+/// How many facet values a search reports for the open-ended facets (tags, places, speakers).
+const FACET_VALUES: usize = 30;
+/// The facets every search reports.
+pub const FACET_NAMES: [&str; 5] = ["kind", "tag", "year", "place", "speaker"];
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    kind: Field,
+    text: TextFields,
+    tag: Field,
+    collection: Field,
+    speaker: Field,
+    place: Field,
+    sensitivity: Field,
+    date_lo: Field,
+    date_hi: Field,
+    facets: [Field; 5],
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |analyzer: &str, positions: bool| {
+        let record = if positions { IndexRecordOption::WithFreqsAndPositions } else { IndexRecordOption::WithFreqs };
+        TextOptions::default()
+            .set_indexing_options(TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(record))
+    };
+    let id = b.add_text_field("id", STRING | STORED);
+    let kind = b.add_text_field("kind", STRING);
+    let plain = b.add_text_field("plain", text(PLAIN, true));
+    let english = b.add_text_field("english", text(ENGLISH, false));
+    let spanish = b.add_text_field("spanish", text(SPANISH, false));
+    let tag = b.add_text_field("tag", STRING);
+    let collection = b.add_text_field("collection", STRING);
+    let speaker = b.add_text_field("speaker", STRING);
+    let place = b.add_text_field("place", STRING);
+    let sensitivity = b.add_text_field("sensitivity", STRING);
+    let date_lo = b.add_i64_field("date_lo", INDEXED | FAST);
+    let date_hi = b.add_i64_field("date_hi", INDEXED | FAST);
+    b.add_i64_field("date_sort", FAST);
+    b.add_i64_field("added", FAST);
+    b.add_text_field("title_key", STRING | FAST);
+    let facets = FACET_NAMES.map(|name| b.add_facet_field(&format!("facet_{name}"), FacetOptions::default()));
+    let fields = Fields {
+        id,
+        kind,
+        text: TextFields { plain, english, spanish },
+        tag,
+        collection,
+        speaker,
+        place,
+        sensitivity,
+        date_lo,
+        date_hi,
+        facets,
+    };
+    (b.build(), fields)
+}
+
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    schema: u32,
+    seq: i64,
+}
+
+/// Why an existing index cannot be used and must be rebuilt.
+#[derive(Debug)]
+pub enum Unusable {
+    /// There is no index yet.
+    Missing,
+    /// It could not be read.
+    Corrupt(String),
+    /// It was built with another schema.
+    OtherSchema,
+}
+
+/// A search's raw answer: ids in order, before hydration from the database.
+pub struct RawResults {
+    /// Matching items in all.
+    pub total: u64,
+    /// This page: ids with scores.
+    pub hits: Vec<(Id, f32)>,
+    /// Facet counts.
+    pub facets: Facets,
+    /// What to highlight.
+    pub terms: MatchTerms,
+    /// Words searched by nearest spellings.
+    pub corrected: Vec<query::Correction>,
+}
+
+/// The open index.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Option<IndexWriter>,
+    fields: Fields,
+    applied: i64,
+    dir: PathBuf,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, or says why it cannot be used.
+    pub fn open(dir: &Path, writable: bool) -> Result<std::result::Result<SearchIndex, Unusable>> {
+        if !dir.join("meta.json").exists() {
+            return Ok(Err(Unusable::Missing));
+        }
+        let opened = (|| -> tantivy::Result<(Index, Option<String>)> {
+            let index = Index::open_in_dir(dir)?;
+            let payload = index.load_metas()?.payload;
+            Ok((index, payload))
+        })();
+        let (index, payload) = match opened {
+            Ok(v) => v,
+            Err(e) => return Ok(Err(Unusable::Corrupt(e.to_string()))),
+        };
+        let (expected, fields) = schema();
+        let payload: Option<Payload> = payload.and_then(|p| serde_json::from_str(&p).ok());
+        let Some(payload) = payload.filter(|p| p.schema == SCHEMA_VERSION && index.schema() == expected) else {
+            return Ok(Err(Unusable::OtherSchema));
+        };
+        match SearchIndex::with_index(index, fields, writable, dir, payload.seq) {
+            Ok(index) => Ok(Ok(index)),
+            Err(Error::Index(e)) => Ok(Err(Unusable::Corrupt(e.to_string()))),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Creates an empty index in `dir`, removing whatever was there.
+    pub fn create(dir: &Path) -> Result<SearchIndex> {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let (schema, fields) = schema();
+        let index =
+            Index::create(MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?, schema, Default::default())?;
+        SearchIndex::with_index(index, fields, true, dir, 0)
+    }
+
+    fn with_index(index: Index, fields: Fields, writable: bool, dir: &Path, applied: i64) -> Result<SearchIndex> {
+        analysis::register(&index);
+        let policy = if writable { ReloadPolicy::Manual } else { ReloadPolicy::OnCommitWithDelay };
+        let reader = index.reader_builder().reload_policy(policy).try_into()?;
+        let writer = if writable {
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 2);
+            let writer: IndexWriter = index.writer_with_num_threads(threads, WRITER_MEMORY)?;
+            let mut policy = LogMergePolicy::default();
+            policy.set_del_docs_ratio_before_merge(0.25);
+            writer.set_merge_policy(Box::new(policy));
+            Some(writer)
+        } else {
+            None
+        };
+        Ok(SearchIndex { index, reader, writer, fields, applied, dir: dir.to_path_buf() })
+    }
+
+    /// The last change-log sequence number this index has applied.
+    pub fn applied_seq(&self) -> i64 {
+        self.applied
+    }
+
+    /// Where the index lives.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn writer(&mut self) -> Result<&mut IndexWriter> {
+        self.writer.as_mut().ok_or(Error::ReadOnly)
+    }
+
+    /// Queues an item to be (re)indexed at the next commit.
+    pub fn stage_item(&mut self, item: &Item) -> Result<()> {
+        let doc = self.document(item);
+        let id_term = Term::from_field_text(self.fields.id, &item.id.to_string());
+        let writer = self.writer()?;
+        writer.delete_term(id_term);
+        writer.add_document(doc)?;
+        Ok(())
+    }
+
+    /// Queues an item's removal at the next commit.
+    pub fn stage_delete(&mut self, id: Id) -> Result<()> {
+        let term = Term::from_field_text(self.fields.id, &id.to_string());
+        self.writer()?.delete_term(term);
+        Ok(())
+    }
+
+    /// Commits what was staged, recording that changes up to `seq` are applied.
+    pub fn commit(&mut self, seq: i64) -> Result<()> {
+        let payload = serde_json::to_string(&Payload { schema: SCHEMA_VERSION, seq }).expect("payload serializes");
+        let writer = self.writer()?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        self.applied = seq;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Merges every segment into one and deletes the files no longer used, so nothing deleted
+    /// lingers on disk.
+    pub fn compact(&mut self) -> Result<()> {
+        let segments = self.index.searchable_segment_ids()?;
+        let has_deletes = self.reader.searcher().segment_readers().iter().any(|s| s.num_deleted_docs() > 0);
+        let writer = self.writer()?;
+        if segments.len() > 1 || has_deletes {
+            writer.merge(&segments).wait()?;
+        }
+        writer.garbage_collect_files().wait()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Documents in the index.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Reloads the reader (for read-only opens that want the writer's latest commit).
+    pub fn refresh(&self) -> Result<()> {
+        Ok(self.reader.reload()?)
+    }
+
+    fn document(&self, item: &Item) -> TantivyDocument {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, item.id.to_string());
+        doc.add_text(f.kind, item.kind().as_str());
+        let text = searchable_text(item).join("\n");
+        doc.add_text(f.text.plain, &text);
+        match Stemming::for_language(item.language.as_deref()) {
+            Stemming::English => doc.add_text(f.text.english, &text),
+            Stemming::Spanish => doc.add_text(f.text.spanish, &text),
+            Stemming::None => {}
+        }
+        doc.add_text(f.sensitivity, item.sensitivity.as_str());
+        doc.add_facet(f.facets[0], Facet::from_path([item.kind().as_str()]));
+        for tag in &item.tags {
+            doc.add_text(f.tag, name_key(tag));
+            doc.add_facet(f.facets[1], Facet::from_path([tag.as_str()]));
+        }
+        for collection in &item.collections {
+            doc.add_text(f.collection, name_key(collection));
+        }
+        if let Some(date) = &item.date {
+            let (lo, hi) = date.match_range();
+            doc.add_i64(f.date_lo, day_number(lo));
+            doc.add_i64(f.date_hi, day_number(hi));
+            doc.add_i64(self.index.schema().get_field("date_sort").expect("field"), date.sort_key());
+            if let Some(year) = date.year() {
+                doc.add_facet(f.facets[2], Facet::from_path([year.to_string()]));
+            }
+        }
+        if let Some(place) = &item.place {
+            doc.add_text(f.place, name_key(place));
+            doc.add_facet(f.facets[3], Facet::from_path([place.as_str()]));
+        }
+        if let Some(speaker) = item.speaker() {
+            doc.add_text(f.speaker, name_key(speaker));
+            doc.add_facet(f.facets[4], Facet::from_path([speaker]));
+        }
+        let schema = self.index.schema();
+        doc.add_i64(schema.get_field("added").expect("field"), item.created_at.timestamp_micros());
+        doc.add_text(schema.get_field("title_key").expect("field"), name_key(&item.title));
+        doc
+    }
+
+    /// Runs a search: the matching ids of the requested page, the total and the facets.
+    pub fn search(&self, request: &SearchRequest) -> Result<RawResults> {
+        let searcher = self.reader.searcher();
+        let parsed = ParsedQuery::parse(&request.query);
+        let (text_query, terms, corrected): (Box<dyn Query>, MatchTerms, Vec<query::Correction>) = if parsed.is_empty()
+        {
+            (Box::new(AllQuery), MatchTerms::default(), Vec::new())
+        } else {
+            let built = query::build(&parsed, self.fields.text, &searcher)?;
+            (built.query, built.terms, built.corrected)
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
+        clauses.extend(self.filters(request)?.into_iter().map(|q| (Occur::Must, q)));
+        clauses.extend(self.exclusions(request).into_iter().map(|q| (Occur::MustNot, q)));
+        let query = BooleanQuery::new(clauses);
+
+        let sort = match request.sort {
+            SortOrder::Relevance if parsed.is_empty() => SortOrder::DateDesc,
+            other => other,
+        };
+        let (total, hits, facets) = run(&searcher, &query, request, sort, &self.fields)?;
+        Ok(RawResults { total, hits, facets, terms, corrected })
+    }
+
+    fn filters(&self, request: &SearchRequest) -> Result<Vec<Box<dyn Query>>> {
+        let f = &self.fields;
+        let exact = |field: Field, value: &str| -> Box<dyn Query> {
+            Box::new(ConstScoreQuery::new(
+                Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic)),
+                0.0,
+            ))
+        };
+        let mut filters: Vec<Box<dyn Query>> = Vec::new();
+        if !request.kinds.is_empty() {
+            let kinds = request.kinds.iter().map(|k| (Occur::Should, exact(f.kind, k.as_str()))).collect();
+            filters.push(Box::new(BooleanQuery::new(kinds)));
+        }
+        for tag in &request.tags {
+            filters.push(exact(f.tag, &name_key(tag)));
+        }
+        if let Some(collection) = &request.collection {
+            filters.push(exact(f.collection, &name_key(collection)));
+        }
+        if let Some(speaker) = &request.speaker {
+            filters.push(exact(f.speaker, &name_key(speaker)));
+        }
+        if let Some(place) = &request.place {
+            filters.push(exact(f.place, &name_key(place)));
+        }
+        if let Some(max) = request.max_sensitivity {
+            match max {
+                Sensitivity::Public => filters.push(exact(f.sensitivity, "public")),
+                Sensitivity::Restricted | Sensitivity::Private => {}
+            }
+        }
+        let year = request.year.map(|y| {
+            let lo = chrono::NaiveDate::from_ymd_opt(y, 1, 1);
+            let hi = chrono::NaiveDate::from_ymd_opt(y, 12, 31);
+            (lo, hi)
+        });
+        let from = request.from.as_ref().map(|d| day_number(d.range().0));
+        let to = request.to.as_ref().map(|d| day_number(d.range().1));
+        let mut ranges = vec![(from, to)];
+        if let Some((Some(lo), Some(hi))) = year {
+            ranges.push((Some(day_number(lo)), Some(day_number(hi))));
+        }
+        for (from, to) in ranges {
+            // An item matches when its range overlaps [from, to]: it ends on or after `from`
+            // and starts on or before `to`.
+            if let Some(from) = from {
+                filters.push(range(f.date_hi, Some(from), None));
+            }
+            if let Some(to) = to {
+                filters.push(range(f.date_lo, None, Some(to)));
+            }
+        }
+        Ok(filters)
+    }
+
+    fn exclusions(&self, request: &SearchRequest) -> Vec<Box<dyn Query>> {
+        match request.max_sensitivity {
+            Some(Sensitivity::Restricted) => vec![Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.sensitivity, "private"),
+                IndexRecordOption::Basic,
+            ))],
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn range(field: Field, from: Option<i64>, to: Option<i64>) -> Box<dyn Query> {
+    use std::ops::Bound;
+    let bound = |v: Option<i64>| v.map_or(Bound::Unbounded, |v| Bound::Included(Term::from_field_i64(field, v)));
+    Box::new(ConstScoreQuery::new(Box::new(RangeQuery::new(bound(from), bound(to))), 0.0))
+}
+
+/// Days since 0001-01-01, the unit of the index's date fields.
+fn day_number(date: chrono::NaiveDate) -> i64 {
+    use chrono::Datelike;
+    i64::from(date.num_days_from_ce())
+}
+
+type Page = Vec<(Id, f32)>;
+
+fn run(
+    searcher: &Searcher,
+    query: &dyn Query,
+    request: &SearchRequest,
+    sort: SortOrder,
+    fields: &Fields,
+) -> Result<(u64, Page, Facets)> {
+    let mut multi = MultiCollector::new();
+    let count = multi.add_collector(Count);
+    let facet_handles: Vec<_> = fields
+        .facets
+        .iter()
+        .zip(FACET_NAMES)
+        .map(|(_, name)| {
+            let mut collector = FacetCollector::for_field(format!("facet_{name}"));
+            collector.add_facet(Facet::root());
+            (name, multi.add_collector(collector))
+        })
+        .collect();
+    let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
+    let addresses: Vec<(f32, DocAddress)>;
+    let mut fruits;
+    match sort {
+        SortOrder::Relevance => {
+            let handle = multi.add_collector(top.order_by_score());
+            fruits = searcher.search(query, &multi)?;
+            addresses = handle.extract(&mut fruits);
+        }
+        SortOrder::DateDesc | SortOrder::DateAsc | SortOrder::Added => {
+            let (field, order) = match sort {
+                SortOrder::DateAsc => ("date_sort", Order::Asc),
+                SortOrder::DateDesc => ("date_sort", Order::Desc),
+                _ => ("added", Order::Desc),
+            };
+            let handle = multi.add_collector(top.order_by_fast_field::<i64>(field, order));
+            fruits = searcher.search(query, &multi)?;
+            addresses = handle.extract(&mut fruits).into_iter().map(|(_, a)| (0.0, a)).collect();
+        }
+        SortOrder::Title => {
+            let handle = multi.add_collector(top.order_by_string_fast_field("title_key", Order::Asc));
+            fruits = searcher.search(query, &multi)?;
+            addresses = handle.extract(&mut fruits).into_iter().map(|(_, a)| (0.0, a)).collect();
+        }
+    }
+    let total = count.extract(&mut fruits) as u64;
+    let mut facets = BTreeMap::new();
+    for (name, handle) in facet_handles {
+        let counts = handle.extract(&mut fruits);
+        let mut values: Vec<(String, u64)> =
+            counts.get(Facet::root()).map(|(facet, n)| (facet.to_path().concat(), n)).collect();
+        values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        if !matches!(name, "kind" | "year") {
+            values.truncate(FACET_VALUES);
+        }
+        facets.insert(name.to_string(), values.into_iter().collect());
+    }
+    let mut hits = Vec::with_capacity(addresses.len());
+    for (score, address) in addresses {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let id = doc.get_first(fields.id).and_then(|v| v.as_str()).and_then(|s| s.parse().ok());
+        if let Some(id) = id {
+            hits.push((id, score));
+        }
+    }
+    Ok((total, hits, facets))
+}
+
+/// The texts of an item that search reads, with the name of the field each comes from, in the
+/// order a snippet prefers them.
+pub fn snippet_fields(item: &Item) -> Vec<(&'static str, &str)> {
+    let mut out: Vec<(&'static str, &str)> = Vec::new();
+    match &item.details {
+        ItemDetails::Quote(q) => {
+            out.push(("text", &q.text));
+            out.extend(q.context.as_deref().map(|v| ("context", v)));
+            out.extend(q.translation.as_deref().map(|v| ("translation", v)));
+            out.extend(q.speaker.as_deref().map(|v| ("speaker", v)));
+            out.extend(q.role.as_deref().map(|v| ("role", v)));
+        }
+        ItemDetails::Photo(p) => {
+            out.extend(p.caption.as_deref().map(|v| ("caption", v)));
+            if item.title != p.caption.as_deref().unwrap_or_default() {
+                out.push(("title", &item.title));
+            }
+            out.extend(p.camera.as_deref().map(|v| ("camera", v)));
+            out.extend(p.file_name.as_deref().map(|v| ("file_name", v)));
+        }
+        ItemDetails::Article(a) => {
+            out.push(("headline", &a.headline));
+            out.push(("body", &a.body));
+            out.extend(a.outlet.as_deref().map(|v| ("outlet", v)));
+        }
+    }
+    out.extend(item.description.as_deref().map(|v| ("description", v)));
+    out.extend(item.place.as_deref().map(|v| ("place", v)));
+    out.extend(item.event.as_deref().map(|v| ("event", v)));
+    out.extend(item.credit.as_deref().map(|v| ("credit", v)));
+    out.extend(item.source.as_deref().map(|v| ("source", v)));
+    out
+}
+
+fn searchable_text(item: &Item) -> Vec<String> {
+    let mut parts: Vec<String> = snippet_fields(item).into_iter().map(|(_, v)| v.to_string()).collect();
+    if let ItemDetails::Article(a) = &item.details {
+        parts.extend(a.authors.iter().cloned());
+    }
+    parts.extend(item.tags.iter().cloned());
+    parts
+}

@@ -1,0 +1,344 @@
+//! The search box's language, and how it becomes a Tantivy query. Words are ANDed; `a OR b`
+//! offers alternatives; `"…"` is an exact phrase; `-word` excludes. Each word matches its
+//! folded form, its English and Spanish stems, and — as the last word typed — any longer word it
+//! starts. A word found nowhere in the index is searched by its nearest spellings instead
+//! (edit distance 1, or 2 for long words), so "walkuot" finds "walkout".
+
+use std::collections::HashSet;
+
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::termdict::TermStreamer;
+use tantivy::{Searcher, Term};
+
+use super::analysis::{self, ENGLISH, PLAIN, SPANISH};
+use crate::error::Result;
+
+/// One unit of the query: a word or a quoted phrase, as typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Atom {
+    Word(String),
+    Phrase(String),
+}
+
+/// Atoms joined by OR, possibly negated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Clause {
+    alternatives: Vec<Atom>,
+    negated: bool,
+}
+
+/// A parsed search box.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParsedQuery {
+    clauses: Vec<Clause>,
+    /// The text ended inside a word (the user may still be typing it).
+    open_end: bool,
+}
+
+impl ParsedQuery {
+    /// Parses what was typed. Never fails: stray quotes and operators are read as text.
+    pub fn parse(input: &str) -> ParsedQuery {
+        let mut raw: Vec<(Atom, bool)> = Vec::new();
+        let mut or_marks: Vec<usize> = Vec::new();
+        let chars: Vec<char> = input.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i].is_whitespace() {
+                i += 1;
+                continue;
+            }
+            let negated = chars[i] == '-' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace());
+            if negated {
+                i += 1;
+            }
+            if chars[i] == '"' {
+                let end = chars[i + 1..].iter().position(|&c| c == '"').map_or(chars.len(), |p| i + 1 + p);
+                let phrase: String = chars[i + 1..end].iter().collect();
+                raw.push((Atom::Phrase(phrase), negated));
+                i = end + 1;
+                continue;
+            }
+            let end = chars[i..].iter().position(|c| c.is_whitespace()).map_or(chars.len(), |p| i + p);
+            let word: String = chars[i..end].iter().collect();
+            if word == "OR" && !negated && !raw.is_empty() {
+                or_marks.push(raw.len());
+            } else {
+                raw.push((Atom::Word(word), negated));
+            }
+            i = end;
+        }
+        let mut clauses: Vec<Clause> = Vec::new();
+        for (index, (atom, negated)) in raw.into_iter().enumerate() {
+            let joins_previous = or_marks.contains(&index) && !negated && clauses.last().is_some_and(|c| !c.negated);
+            match clauses.last_mut() {
+                Some(last) if joins_previous => last.alternatives.push(atom),
+                _ => clauses.push(Clause { alternatives: vec![atom], negated }),
+            }
+        }
+        let open_end = input.chars().last().is_some_and(|c| !c.is_whitespace() && c != '"');
+        ParsedQuery { clauses, open_end }
+    }
+
+    /// Whether there are no words to match (the search lists everything).
+    pub fn is_empty(&self) -> bool {
+        self.clauses.is_empty()
+    }
+}
+
+/// The index fields a text query reads.
+#[derive(Clone, Copy, Debug)]
+pub struct TextFields {
+    /// Folded, unstemmed.
+    pub plain: Field,
+    /// English stems.
+    pub english: Field,
+    /// Spanish stems.
+    pub spanish: Field,
+}
+
+/// What the highlighter marks: the terms the query actually searched for.
+#[derive(Clone, Debug, Default)]
+pub struct MatchTerms {
+    /// Folded words and phrase words.
+    pub exact: HashSet<String>,
+    /// English stems.
+    pub english: HashSet<String>,
+    /// Spanish stems.
+    pub spanish: HashSet<String>,
+    /// Prefixes of the word being typed.
+    pub prefixes: Vec<String>,
+}
+
+/// A word found nowhere, and the indexed words nearest to it that were searched instead.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Correction {
+    /// The word as typed.
+    pub word: String,
+    /// The nearest indexed words (folded), most common first.
+    pub nearest: Vec<String>,
+}
+
+/// A Tantivy query with what it matches, for highlighting.
+pub struct BuiltQuery {
+    /// The query.
+    pub query: Box<dyn Query>,
+    /// The terms to highlight.
+    pub terms: MatchTerms,
+    /// Words searched by their nearest spellings.
+    pub corrected: Vec<Correction>,
+}
+
+const MIN_PREFIX_CHARS: usize = 3;
+const MIN_FUZZY_CHARS: usize = 4;
+/// How many near spellings one misspelt word is searched as.
+const MAX_NEAREST: usize = 5;
+
+/// The indexed words closest to `word` by edit distance (1, or 2 for words of 8+ letters),
+/// keeping only the closest distance found, most common first. Typos seldom hit the first
+/// letter, so only words sharing it are compared; that keeps the scan small on large indexes.
+fn nearest_terms(searcher: &Searcher, field: Field, word: &str) -> Result<Vec<(String, usize)>> {
+    let max_distance = if word.chars().count() >= 8 { 2 } else { 1 };
+    let first: String = word.chars().take(1).collect();
+    let mut upper = first.as_bytes().to_vec();
+    upper.push(0xff);
+    let mut found: std::collections::HashMap<String, (usize, u64)> = std::collections::HashMap::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream: TermStreamer<'_> = inverted
+            .terms()
+            .range()
+            .ge(first.as_bytes())
+            .lt(&upper)
+            .into_stream()
+            .map_err(tantivy::TantivyError::from)?;
+        while stream.advance() {
+            let Ok(term) = std::str::from_utf8(stream.key()) else { continue };
+            if term.len().abs_diff(word.len()) > max_distance {
+                continue;
+            }
+            let distance = strsim::damerau_levenshtein(word, term);
+            if distance <= max_distance {
+                let entry = found.entry(term.to_string()).or_insert((distance, 0));
+                entry.1 += u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    let Some(closest) = found.values().map(|(d, _)| *d).min() else { return Ok(Vec::new()) };
+    let mut nearest: Vec<(String, usize, u64)> =
+        found.into_iter().filter(|(_, (d, _))| *d == closest).map(|(t, (d, n))| (t, d, n)).collect();
+    nearest.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    Ok(nearest.into_iter().take(MAX_NEAREST).map(|(t, d, _)| (t, d)).collect())
+}
+
+fn first_token(analyzer: &str, text: &str) -> Option<String> {
+    analysis::tokens(&mut analysis::analyzer(analyzer), text).into_iter().next().map(|t| t.term)
+}
+
+fn term_query(field: Field, term: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::WithFreqs))
+}
+
+fn has_prefix(searcher: &Searcher, field: Field, prefix: &str) -> Result<bool> {
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut upper = prefix.as_bytes().to_vec();
+        upper.push(0xff);
+        let mut stream = inverted
+            .terms()
+            .range()
+            .ge(prefix.as_bytes())
+            .lt(&upper)
+            .into_stream()
+            .map_err(tantivy::TantivyError::from)?;
+        if stream.advance() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Builds the Tantivy query for a parsed search box.
+pub fn build(parsed: &ParsedQuery, fields: TextFields, searcher: &Searcher) -> Result<BuiltQuery> {
+    let mut terms = MatchTerms::default();
+    let mut corrected = Vec::new();
+    let mut subqueries: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let last_clause = parsed.clauses.len().saturating_sub(1);
+    for (index, clause) in parsed.clauses.iter().enumerate() {
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let last_alternative = clause.alternatives.len().saturating_sub(1);
+        for (alt_index, atom) in clause.alternatives.iter().enumerate() {
+            let typing = parsed.open_end && index == last_clause && alt_index == last_alternative;
+            let collect = if clause.negated { None } else { Some(&mut terms) };
+            let query = match atom {
+                Atom::Phrase(text) => phrase_query(fields, text, collect),
+                Atom::Word(word) => word_query(fields, word, typing, searcher, collect, &mut corrected)?,
+            };
+            if let Some(query) = query {
+                alternatives.push((Occur::Should, query));
+            }
+        }
+        if alternatives.is_empty() {
+            continue;
+        }
+        let query: Box<dyn Query> = if alternatives.len() == 1 {
+            alternatives.pop().unwrap().1
+        } else {
+            Box::new(BooleanQuery::new(alternatives))
+        };
+        subqueries.push((if clause.negated { Occur::MustNot } else { Occur::Must }, query));
+    }
+    if subqueries.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+        subqueries.push((Occur::Must, Box::new(AllQuery)));
+    }
+    Ok(BuiltQuery { query: Box::new(BooleanQuery::new(subqueries)), terms, corrected })
+}
+
+fn phrase_query(fields: TextFields, text: &str, collect: Option<&mut MatchTerms>) -> Option<Box<dyn Query>> {
+    let words: Vec<String> =
+        analysis::tokens(&mut analysis::analyzer(PLAIN), text).into_iter().map(|t| t.term).collect();
+    if let Some(terms) = collect {
+        terms.exact.extend(words.iter().cloned());
+    }
+    match words.len() {
+        0 => None,
+        1 => Some(term_query(fields.plain, &words[0])),
+        _ => Some(Box::new(PhraseQuery::new(words.iter().map(|w| Term::from_field_text(fields.plain, w)).collect()))),
+    }
+}
+
+fn word_query(
+    fields: TextFields,
+    word: &str,
+    typing: bool,
+    searcher: &Searcher,
+    collect: Option<&mut MatchTerms>,
+    corrected: &mut Vec<Correction>,
+) -> Result<Option<Box<dyn Query>>> {
+    let plain = analysis::tokens(&mut analysis::analyzer(PLAIN), word);
+    if plain.len() > 1 {
+        // "doesn't", "e-mail": the pieces must stand together.
+        return Ok(phrase_query(fields, word, collect));
+    }
+    let Some(folded) = plain.into_iter().next().map(|t| t.term) else { return Ok(None) };
+    let english = first_token(ENGLISH, word).unwrap_or_else(|| folded.clone());
+    let spanish = first_token(SPANISH, word).unwrap_or_else(|| folded.clone());
+
+    let mut options: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Should, Box::new(BoostQuery::new(term_query(fields.plain, &folded), 1.5))),
+        (Occur::Should, term_query(fields.english, &english)),
+        (Occur::Should, term_query(fields.spanish, &spanish)),
+    ];
+    let prefix = typing && folded.chars().count() >= MIN_PREFIX_CHARS;
+    if prefix {
+        let query = FuzzyTermQuery::new_prefix(Term::from_field_text(fields.plain, &folded), 0, false);
+        options.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), 0.5))));
+    }
+    let found = searcher.doc_freq(&Term::from_field_text(fields.plain, &folded))? > 0
+        || searcher.doc_freq(&Term::from_field_text(fields.english, &english))? > 0
+        || searcher.doc_freq(&Term::from_field_text(fields.spanish, &spanish))? > 0
+        || (prefix && has_prefix(searcher, fields.plain, &folded)?);
+    let mut nearest = Vec::new();
+    if !found && folded.chars().count() >= MIN_FUZZY_CHARS {
+        nearest = nearest_terms(searcher, fields.plain, &folded)?;
+        for (term, distance) in &nearest {
+            let boost = if *distance == 1 { 0.6 } else { 0.3 };
+            options.push((Occur::Should, Box::new(BoostQuery::new(term_query(fields.plain, term), boost))));
+        }
+        if !nearest.is_empty() {
+            corrected
+                .push(Correction { word: word.to_string(), nearest: nearest.iter().map(|(t, _)| t.clone()).collect() });
+        }
+    }
+    if let Some(terms) = collect {
+        if prefix {
+            terms.prefixes.push(folded.clone());
+        }
+        terms.exact.extend(nearest.into_iter().map(|(t, _)| t));
+        terms.exact.insert(folded);
+        terms.english.insert(english);
+        terms.spanish.insert(spanish);
+    }
+    Ok(Some(Box::new(BooleanQuery::new(options))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(clause: &Clause) -> Vec<String> {
+        clause
+            .alternatives
+            .iter()
+            .map(|a| match a {
+                Atom::Word(w) => w.clone(),
+                Atom::Phrase(p) => format!("\"{p}\""),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn parses_words_phrases_or_and_exclusions() {
+        let q = ParsedQuery::parse(r#"ice "twin cities" students OR teachers -police"#);
+        let shape: Vec<(Vec<String>, bool)> = q.clauses.iter().map(|c| (words(c), c.negated)).collect();
+        assert_eq!(
+            shape,
+            vec![
+                (vec!["ice".to_string()], false),
+                (vec!["\"twin cities\"".to_string()], false),
+                (vec!["students".to_string(), "teachers".to_string()], false),
+                (vec!["police".to_string()], true),
+            ]
+        );
+        assert!(q.open_end);
+        assert!(!ParsedQuery::parse("walkout ").open_end);
+    }
+
+    #[test]
+    fn stray_quotes_and_operators_are_text() {
+        let q = ParsedQuery::parse(r#"OR "unclosed phrase"#);
+        assert_eq!(q.clauses.len(), 2);
+        assert!(ParsedQuery::parse("   ").is_empty());
+        assert_eq!(ParsedQuery::parse("- a").clauses.len(), 2);
+    }
+}

@@ -1,0 +1,400 @@
+//! Bringing material in. `Archive::import_paths` walks files and folders, decides each file's
+//! kind from its content, and reports per file: added, duplicate (same bytes, same quote, or
+//! same id) or failed with the reason. A bad file never stops the others and never touches what
+//! is stored. Items are committed in batches, so an interrupted import keeps what it committed
+//! and simply runs again for the rest.
+
+pub mod article;
+pub mod photo;
+pub mod quotes;
+pub mod sniff;
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::{Deserialize, Serialize};
+
+use self::sniff::FileKind;
+use crate::archive::Archive;
+use crate::error::{Error, Result};
+use crate::export::json::{ExportDocument, FILE_NAME as EXPORT_FILE, FORMAT as EXPORT_FORMAT};
+use crate::files::hash_reader;
+use crate::model::{Id, Item, ItemKind};
+use crate::store;
+
+/// Items committed at once during an import.
+const BATCH: usize = 2000;
+
+/// Limits that protect the machine from hostile files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportLimits {
+    /// Largest file accepted, in bytes.
+    pub max_file_bytes: u64,
+}
+
+impl Default for ImportLimits {
+    fn default() -> Self {
+        ImportLimits { max_file_bytes: 2 * 1024 * 1024 * 1024 }
+    }
+}
+
+/// An item the import added.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Added {
+    /// The file (with `:LINE` for a row of a quote sheet).
+    pub path: String,
+    /// The new item.
+    pub id: Id,
+    /// Its kind.
+    pub kind: ItemKind,
+}
+
+/// Something already in the archive.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Duplicate {
+    /// The file (with `:LINE` for a row).
+    pub path: String,
+    /// The item that already holds it.
+    pub id: Id,
+}
+
+/// Something that could not be imported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failed {
+    /// The file (with `:LINE` for a row).
+    pub path: String,
+    /// Why, in words a person can act on.
+    pub error: String,
+}
+
+/// What an import did, file by file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Items added.
+    pub added: Vec<Added>,
+    /// Items already there.
+    pub duplicates: Vec<Duplicate>,
+    /// Files and rows refused.
+    pub failed: Vec<Failed>,
+    /// Values dropped from files that were imported (a nonsense GPS position …).
+    pub warnings: Vec<Failed>,
+    /// Whether the run was cancelled before the end.
+    pub cancelled: bool,
+}
+
+/// Where an import is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProgress {
+    /// Files finished.
+    pub done: usize,
+    /// Files in all.
+    pub total: usize,
+    /// The file being read.
+    pub current: PathBuf,
+}
+
+/// The files an import will read, in a stable order, skipping hidden and system files. A folder
+/// holding a Walkout export is read as that export.
+pub fn collect_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    fn hidden(path: &Path) -> bool {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+        name.starts_with('.') || matches!(name.as_str(), "thumbs.db" | "desktop.ini" | "__macosx" | "icon\r")
+    }
+    fn walk(path: &Path, out: &mut Vec<PathBuf>) {
+        if path.is_dir() {
+            if path.join(EXPORT_FILE).is_file() {
+                out.push(path.join(EXPORT_FILE));
+                return;
+            }
+            let Ok(entries) = fs::read_dir(path) else {
+                out.push(path.to_path_buf());
+                return;
+            };
+            let mut children: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| !hidden(p)).collect();
+            children.sort();
+            for child in children {
+                walk(&child, out);
+            }
+        } else {
+            out.push(path.to_path_buf());
+        }
+    }
+    let mut out = Vec::new();
+    for path in paths {
+        walk(path, &mut out);
+    }
+    out
+}
+
+/// Items waiting for the next batch commit, with what the report will say of them.
+#[derive(Default)]
+struct Pending {
+    items: Vec<Item>,
+    sources: Vec<String>,
+    blobs: Vec<(String, u64, &'static str)>,
+    quote_fingerprints: HashMap<String, Id>,
+    files: HashMap<String, Id>,
+    ids: HashSet<Id>,
+    /// Collection orders and entity details from exports, applied after the items.
+    exports: Vec<ExportDocument>,
+}
+
+impl Archive {
+    /// Imports files and folders (recursively). `progress` is called before each file;
+    /// setting `cancel` stops after the current file, keeping everything already read.
+    pub fn import_paths(
+        &mut self,
+        paths: &[PathBuf],
+        limits: ImportLimits,
+        progress: &mut dyn FnMut(&ImportProgress),
+        cancel: &AtomicBool,
+    ) -> Result<ImportReport> {
+        if self.is_read_only() {
+            return Err(Error::ReadOnly);
+        }
+        let files = collect_files(paths);
+        let mut report = ImportReport::default();
+        let mut pending = Pending::default();
+        for (done, path) in files.iter().enumerate() {
+            if cancel.load(Ordering::Relaxed) {
+                report.cancelled = true;
+                break;
+            }
+            progress(&ImportProgress { done, total: files.len(), current: path.clone() });
+            let shown = path.display().to_string();
+            if let Err(reason) = self.import_file(path, limits, &mut pending, &mut report) {
+                report.failed.push(Failed { path: shown, error: reason });
+            }
+            if pending.items.len() >= BATCH {
+                self.flush(&mut pending, &mut report)?;
+            }
+        }
+        self.flush(&mut pending, &mut report)?;
+        progress(&ImportProgress { done: files.len(), total: files.len(), current: PathBuf::new() });
+        Ok(report)
+    }
+
+    fn import_file(
+        &mut self,
+        path: &Path,
+        limits: ImportLimits,
+        pending: &mut Pending,
+        report: &mut ImportReport,
+    ) -> Result<(), String> {
+        let meta = fs::metadata(path).map_err(|e| describe_io(&e))?;
+        if !meta.is_file() {
+            return Err("not a regular file".to_string());
+        }
+        if meta.len() > limits.max_file_bytes {
+            return Err(format!(
+                "the file is {} MB, over the import limit of {} MB",
+                meta.len() / 1_000_000,
+                limits.max_file_bytes / 1_000_000
+            ));
+        }
+        let bytes = fs::read(path).map_err(|e| describe_io(&e))?;
+        let kind = sniff::sniff(path, &bytes[..bytes.len().min(4096)])?;
+        let now = self.now();
+        let shown = path.display().to_string();
+        match kind {
+            FileKind::Csv | FileKind::Json | FileKind::JsonLines => {
+                let text = String::from_utf8(bytes)
+                    .map_err(|e| format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))?;
+                if kind == FileKind::Json && is_export(&text) {
+                    return self.import_export(path, &text, pending, report);
+                }
+                let rows = match kind {
+                    FileKind::Csv => quotes::from_csv(&text, now)?,
+                    FileKind::Json => quotes::from_json(&text, now)?,
+                    _ => quotes::from_json_lines(&text, now),
+                };
+                if rows.is_empty() {
+                    return Err("the file holds no quotes".to_string());
+                }
+                for (line, row) in rows {
+                    let at = format!("{shown}:{line}");
+                    match row {
+                        Ok(item) => self.queue_quote(item, &at, pending, report).map_err(|e| e.to_string())?,
+                        Err(e) => report.failed.push(Failed { path: at, error: e.reason }),
+                    }
+                }
+                Ok(())
+            }
+            FileKind::Pdf => Err("PDF articles cannot be imported yet; save the article as HTML or text".to_string()),
+            _ => {
+                let sha256 = hash_reader(bytes.as_slice()).map_err(|e| e.to_string())?;
+                if let Some(id) = self.existing_file(&sha256, pending).map_err(|e| e.to_string())? {
+                    report.duplicates.push(Duplicate { path: shown, id });
+                    return Ok(());
+                }
+                let item = if kind.is_photo() {
+                    let (item, warnings) = photo::photo_item(path, &bytes, kind, &sha256, now)?;
+                    report.warnings.extend(warnings.into_iter().map(|w| Failed { path: shown.clone(), error: w }));
+                    item
+                } else {
+                    let text = String::from_utf8_lossy(&bytes);
+                    match kind {
+                        FileKind::Html => article::from_html(path, &text, &sha256, now)?,
+                        _ => article::from_text(path, &text, &sha256, now)?,
+                    }
+                };
+                self.files().put_bytes(&bytes).map_err(|e| e.to_string())?;
+                pending.files.insert(sha256.clone(), item.id);
+                pending.blobs.push((sha256, bytes.len() as u64, kind.media_type()));
+                pending.items.push(item);
+                pending.sources.push(shown);
+                Ok(())
+            }
+        }
+    }
+
+    fn existing_file(&self, sha256: &str, pending: &Pending) -> Result<Option<Id>> {
+        if let Some(id) = pending.files.get(sha256) {
+            return Ok(Some(*id));
+        }
+        store::item_with_file(self.store.conn(), sha256)
+    }
+
+    fn queue_quote(
+        &mut self,
+        item: Item,
+        source: &str,
+        pending: &mut Pending,
+        report: &mut ImportReport,
+    ) -> Result<()> {
+        let crate::model::ItemDetails::Quote(q) = &item.details else { unreachable!("quote sheets make quotes") };
+        let fingerprint = store::quote_fingerprint(&q.text, q.speaker.as_deref());
+        let existing = match pending.quote_fingerprints.get(&fingerprint) {
+            Some(id) => Some(*id),
+            None => store::find_quote(self.store.conn(), &q.text, q.speaker.as_deref())?,
+        };
+        if let Some(id) = existing {
+            report.duplicates.push(Duplicate { path: source.to_string(), id });
+            return Ok(());
+        }
+        pending.quote_fingerprints.insert(fingerprint, item.id);
+        pending.items.push(item);
+        pending.sources.push(source.to_string());
+        Ok(())
+    }
+
+    fn import_export(
+        &mut self,
+        path: &Path,
+        text: &str,
+        pending: &mut Pending,
+        report: &mut ImportReport,
+    ) -> Result<(), String> {
+        let doc: ExportDocument =
+            serde_json::from_str(text).map_err(|e| format!("a Walkout export that cannot be read: {e}"))?;
+        let folder = path.parent().unwrap_or(Path::new("."));
+        let shown = path.display().to_string();
+        for item in &doc.items {
+            let exists = pending.ids.contains(&item.id)
+                || store::item_exists(self.store.conn(), item.id).map_err(|e| e.to_string())?;
+            if exists {
+                report.duplicates.push(Duplicate { path: shown.clone(), id: item.id });
+                continue;
+            }
+            if let Some(sha) = item.sha256() {
+                let file = folder.join("files").join(sha);
+                let bytes = match fs::read(&file) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        report.failed.push(Failed { path: file.display().to_string(), error: describe_io(&e) });
+                        continue;
+                    }
+                };
+                let stored = self.files().put_bytes(&bytes).map_err(|e| e.to_string())?;
+                if stored.sha256 != sha {
+                    report.failed.push(Failed {
+                        path: file.display().to_string(),
+                        error: format!(
+                            "the file's SHA-256 is {}, not the {sha} the export records: it changed since export",
+                            stored.sha256
+                        ),
+                    });
+                    continue;
+                }
+                let media = fs::read(&file).ok().and_then(|b| sniff::sniff(&file, &b[..b.len().min(4096)]).ok());
+                pending.blobs.push((
+                    stored.sha256,
+                    stored.size,
+                    media.map_or("application/octet-stream", FileKind::media_type),
+                ));
+            }
+            pending.ids.insert(item.id);
+            pending.items.push(item.clone());
+            pending.sources.push(shown.clone());
+        }
+        pending.exports.push(doc);
+        Ok(())
+    }
+
+    fn flush(&mut self, pending: &mut Pending, report: &mut ImportReport) -> Result<()> {
+        if pending.items.is_empty() && pending.exports.is_empty() {
+            return Ok(());
+        }
+        let now = self.now();
+        let batch = std::mem::take(pending);
+        self.write(|tx| {
+            for (sha, size, media) in &batch.blobs {
+                store::insert_blob(tx, sha, *size, media, now)?;
+            }
+            for item in &batch.items {
+                store::insert_item(tx, item)?;
+            }
+            for doc in &batch.exports {
+                apply_export_entities(tx, doc)?;
+            }
+            Ok(())
+        })?;
+        for (item, path) in batch.items.iter().zip(batch.sources) {
+            report.added.push(Added { path, id: item.id, kind: item.kind() });
+        }
+        Ok(())
+    }
+}
+
+/// Restores what an export says of people, places, events and collection order.
+fn apply_export_entities(conn: &rusqlite::Connection, doc: &ExportDocument) -> Result<()> {
+    for person in &doc.people {
+        if let Some(description) = &person.description {
+            store::describe_person(conn, &person.name, description)?;
+        }
+    }
+    for place in &doc.places {
+        if let Some(gps) = place.gps {
+            store::locate_place(conn, &place.name, gps)?;
+        }
+    }
+    for event in &doc.events {
+        store::describe_event(
+            conn,
+            &event.name,
+            event.date.as_ref(),
+            event.place.as_deref(),
+            event.description.as_deref(),
+        )?;
+    }
+    for collection in &doc.collections {
+        store::set_collection(conn, &collection.name, collection.description.as_deref(), &collection.items)?;
+    }
+    Ok(())
+}
+
+fn is_export(text: &str) -> bool {
+    let head: String = text.chars().take(200).collect();
+    head.contains(&format!("\"format\": \"{EXPORT_FORMAT}\""))
+        || head.contains(&format!("\"format\":\"{EXPORT_FORMAT}\""))
+}
+
+fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied: Walkout may not read it".to_string(),
+        _ => format!("cannot be read: {e}"),
+    }
+}

@@ -1,0 +1,23 @@
+//! Walkout Archive's engine: an offline archive of the quotes, photos and articles of a student
+//! movement. SQLite holds the truth, Tantivy a derived full-text index, and original files are
+//! stored by their SHA-256. The CLI (`src/bin/walkout.rs`) and the desktop app both drive it
+//! through [`Archive`] alone.
+
+pub mod archive;
+pub mod date;
+pub mod demo;
+pub mod error;
+pub mod export;
+pub mod files;
+pub mod fixity;
+pub mod index;
+pub mod ingest;
+pub mod model;
+pub mod search;
+pub mod store;
+
+pub use archive::Archive;
+pub use date::EdtfDate;
+pub use error::{Error, Result};
+pub use model::*;
+pub use search::{SearchHit, SearchRequest, SearchResults, SortOrder};

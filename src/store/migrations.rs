@@ -1,0 +1,195 @@
+//! Schema migrations: an append-only list. An applied migration is never edited; a change to the
+//! schema is a new entry at the end. `PRAGMA user_version` records how many have been applied, and
+//! is the archive's format version: a binary refuses an archive whose version it does not know.
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// Every migration in order. Append only.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the first archive format.
+    r#"
+    CREATE TABLE archive_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+    CREATE TABLE places (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,
+        lat REAL, lon REAL
+    );
+    CREATE TABLE persons (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,
+        description TEXT
+    );
+    CREATE TABLE organizations (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,
+        kind TEXT,
+        place_id TEXT REFERENCES places(id) ON DELETE SET NULL
+    );
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,
+        date TEXT,
+        place_id TEXT REFERENCES places(id) ON DELETE SET NULL,
+        description TEXT
+    );
+    CREATE TABLE blobs (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        media_type TEXT NOT NULL,
+        added_at TEXT NOT NULL
+    );
+    CREATE TABLE items (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('quote', 'photo', 'article')),
+        title TEXT NOT NULL,
+        date TEXT,
+        date_sort INTEGER,
+        place_id TEXT REFERENCES places(id) ON DELETE SET NULL,
+        event_id TEXT REFERENCES events(id) ON DELETE SET NULL,
+        description TEXT,
+        language TEXT,
+        source TEXT,
+        credit TEXT,
+        rights TEXT,
+        sensitivity TEXT NOT NULL CHECK (sensitivity IN ('public', 'restricted', 'private')),
+        consent TEXT NOT NULL CHECK (consent IN ('unknown', 'granted', 'withheld')),
+        demo INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        -- quote
+        text TEXT,
+        speaker_id TEXT REFERENCES persons(id) ON DELETE SET NULL,
+        role TEXT,
+        context TEXT,
+        source_item_id TEXT REFERENCES items(id) ON DELETE SET NULL,
+        translation TEXT,
+        -- photo and article originals
+        sha256 TEXT REFERENCES blobs(sha256),
+        file_name TEXT,
+        -- photo
+        width INTEGER, height INTEGER, format TEXT, taken_at TEXT,
+        gps_lat REAL, gps_lon REAL, camera TEXT, orientation INTEGER, caption TEXT,
+        -- article
+        headline TEXT, outlet TEXT, url TEXT, body TEXT,
+        -- what makes two quotes the same: their words and speaker, normalized and hashed
+        fingerprint TEXT
+    );
+    CREATE INDEX items_fingerprint ON items(fingerprint);
+    CREATE INDEX items_kind_date ON items(kind, date_sort);
+    CREATE INDEX items_sha256 ON items(sha256);
+    CREATE INDEX items_speaker ON items(speaker_id);
+    CREATE TABLE item_authors (
+        item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        person_id TEXT NOT NULL REFERENCES persons(id),
+        position INTEGER NOT NULL,
+        PRIMARY KEY (item_id, position)
+    );
+    CREATE TABLE tags (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE
+    );
+    CREATE TABLE item_tags (
+        item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        tag_id INTEGER NOT NULL REFERENCES tags(id),
+        PRIMARY KEY (item_id, tag_id)
+    );
+    CREATE TABLE collections (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        description TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE collection_items (
+        collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+        item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (collection_id, item_id)
+    );
+    CREATE INDEX collection_items_item ON collection_items(item_id);
+    -- Every write to an item appends here in the same transaction; the search index applies
+    -- this log and records the last sequence number it applied.
+    CREATE TABLE changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        item_id TEXT NOT NULL,
+        op TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),
+        at TEXT NOT NULL
+    );
+    "#,
+];
+
+/// The archive format this binary writes: the number of migrations it knows.
+pub fn current_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// The format version recorded in a database.
+pub fn version_of(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Refuses a database written by a newer binary.
+pub fn check_supported(conn: &Connection, path: &std::path::Path) -> Result<i64> {
+    let found = version_of(conn)?;
+    if found > current_version() {
+        return Err(Error::ArchiveTooNew { path: path.to_path_buf(), found, supported: current_version() });
+    }
+    Ok(found)
+}
+
+/// Applies the migrations the database has not seen, each in its own transaction.
+pub fn migrate(conn: &mut Connection, path: &std::path::Path) -> Result<()> {
+    let applied = check_supported(conn, path)?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (index + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_from_scratch_and_leave_a_consistent_schema() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        migrate(&mut conn, std::path::Path::new(":memory:")).unwrap();
+        assert_eq!(version_of(&conn).unwrap(), current_version());
+        let problems: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(problems, 0);
+        let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(ok, "ok");
+        // Running again applies nothing and fails nothing.
+        migrate(&mut conn, std::path::Path::new(":memory:")).unwrap();
+    }
+
+    #[test]
+    fn every_migration_applies_on_top_of_the_previous_ones() {
+        for upto in 1..=MIGRATIONS.len() {
+            let conn = Connection::open_in_memory().unwrap();
+            for sql in &MIGRATIONS[..upto] {
+                conn.execute_batch(sql).unwrap_or_else(|e| panic!("migration {upto} fails: {e}"));
+            }
+        }
+    }
+
+    #[test]
+    fn a_newer_archive_is_refused_with_both_versions_named() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", current_version() + 1).unwrap();
+        let err = migrate(&mut conn, std::path::Path::new("/x/archive.sqlite")).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains(&format!("format version {}", current_version() + 1)), "{msg}");
+        assert!(msg.contains("newer Walkout"), "{msg}");
+    }
+}
