@@ -20,6 +20,8 @@ const LAST_DAY: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
 
 /// A validated EDTF date such as `2026-01-30`, `2026-01~`, `202X` or `2026-01/..`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(type = "string"))]
 pub struct EdtfDate {
     literal: String,
     shape: Shape,

@@ -4,6 +4,7 @@
 //! through [`Archive`] alone.
 
 pub mod archive;
+pub mod backup;
 pub mod date;
 pub mod demo;
 pub mod error;

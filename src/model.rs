@@ -19,6 +19,7 @@ pub fn new_id() -> Id {
 
 /// The three kinds of item an archive holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ItemKind {
     /// Words someone said or wrote.
@@ -52,6 +53,7 @@ impl ItemKind {
 
 /// Who may see an item. Exports and the reading room build their rules on it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Sensitivity {
     /// May leave the archive.
@@ -65,6 +67,7 @@ pub enum Sensitivity {
 
 /// Whether the people in an item agreed to its use.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Consent {
     /// Nobody has asked yet.
@@ -101,6 +104,7 @@ string_enum!(Consent { Unknown => "unknown", Granted => "granted", Withheld => "
 
 /// A position on Earth, in decimal degrees (WGS 84).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Gps {
     /// Latitude, −90 to 90.
     pub lat: f64,
@@ -118,6 +122,7 @@ impl Gps {
 
 /// One archived thing: its common catalog fields and the fields of its kind.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Item {
     /// UUID v7.
     pub id: Id,
@@ -165,6 +170,7 @@ pub struct Item {
 
 /// Kind-specific fields.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum ItemDetails {
     /// A quote's fields.
@@ -177,6 +183,7 @@ pub enum ItemDetails {
 
 /// Words someone said, verbatim.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QuoteDetails {
     /// The verbatim text.
     pub text: String,
@@ -194,6 +201,7 @@ pub struct QuoteDetails {
 
 /// A photograph and what its camera recorded.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PhotoDetails {
     /// SHA-256 of the original file (its fixity value and its name in `files/`).
     pub sha256: String,
@@ -219,6 +227,7 @@ pub struct PhotoDetails {
 
 /// A news article or other text.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ArticleDetails {
     /// The headline.
     pub headline: String,
@@ -368,6 +377,7 @@ pub fn title_from_text(text: &str) -> String {
 
 /// A person who speaks, writes, photographs or appears in items.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Person {
     /// Id.
     pub id: Id,
@@ -381,6 +391,7 @@ pub struct Person {
 
 /// A school, a union, a group.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Organization {
     /// Id.
     pub id: Id,
@@ -394,6 +405,7 @@ pub struct Organization {
 
 /// A named place.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Place {
     /// Id.
     pub id: Id,
@@ -407,6 +419,7 @@ pub struct Place {
 
 /// Something that happened: a walkout, a rally.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Event {
     /// Id.
     pub id: Id,
@@ -424,6 +437,7 @@ pub struct Event {
 
 /// An ordered group of items.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Collection {
     /// Id.
     pub id: Id,
@@ -437,6 +451,7 @@ pub struct Collection {
 
 /// A tag and how many items carry it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TagCount {
     /// The tag.
     pub name: String,
@@ -446,6 +461,7 @@ pub struct TagCount {
 
 /// Counts for `walkout stats`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Stats {
     /// All items.
     pub items: u64,

@@ -10,6 +10,7 @@ use crate::model::{Id, ItemKind, Sensitivity};
 
 /// How hits are ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SortOrder {
     /// Best match first (newest first when there are no words).
@@ -27,6 +28,7 @@ pub enum SortOrder {
 
 /// A search: words plus filters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct SearchRequest {
     /// The words. `"exact phrase"`, `a OR b`, `-excluded`; the last word also matches as a
@@ -87,6 +89,7 @@ impl SearchRequest {
 
 /// One hit.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchHit {
     /// The item's id.
     pub id: Id,
@@ -117,6 +120,7 @@ pub type Facets = BTreeMap<String, BTreeMap<String, u64>>;
 
 /// The answer to a search.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchResults {
     /// How many items match in all.
     pub total: u64,

@@ -87,8 +87,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Re-hash every stored original and report changed or missing files.
+    /// Re-hash every stored original and report changed or missing files (recorded in the
+    /// fixity log); with --log, print the log of earlier runs.
     Verify {
+        #[arg(long)]
+        log: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a verified copy of the archive to OUT (replacing an older backup only when the new
+    /// one checks out).
+    Backup {
+        out: PathBuf,
         #[arg(long)]
         json: bool,
     },
@@ -175,6 +185,9 @@ struct SearchArgs {
 }
 
 fn main() -> ExitCode {
+    // Tests inject crashes at named points of the write path: `FAILPOINTS=after-db-commit=sleep(60000)`.
+    #[cfg(feature = "failpoints")]
+    let _failpoints = fail::FailScenario::setup();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -336,10 +349,43 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Verify { json } => {
+        Command::Verify { log: true, json } => {
             let archive = Archive::open_for_reading(&dir)?;
+            let runs = archive.fixity_log()?;
+            if json {
+                println!("{}", serde_json::to_string(&runs)?);
+            } else {
+                for run in &runs {
+                    println!(
+                        "{}  checked {}, ok {}, mismatched {}, missing {}",
+                        run.at,
+                        run.checked,
+                        run.ok,
+                        run.mismatched.len(),
+                        run.missing.len()
+                    );
+                    for p in run.mismatched.iter().chain(&run.missing) {
+                        println!("    item {} ({})", p.id, p.path);
+                    }
+                }
+                if runs.is_empty() {
+                    println!("no verify runs recorded yet");
+                }
+            }
+        }
+        Command::Backup { out, json } => {
+            let archive = Archive::open_for_reading(&dir)?;
+            let report = archive.backup(&out)?;
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                println!("backed up {} items and {} files to {}", report.items, report.files, report.path.display());
+            }
+        }
+        Command::Verify { log: false, json } => {
+            let mut archive = Archive::open_for_reading(&dir)?;
             let bar = progress_bar();
-            let report = archive.verify(&mut |done, total| {
+            let report = archive.verify_and_log(&mut |done, total| {
                 if let Some(bar) = &bar {
                     bar.set_length(total);
                     bar.set_position(done);

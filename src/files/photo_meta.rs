@@ -34,9 +34,40 @@ pub struct PhotoMeta {
 /// A file without EXIF gives empty metadata, not an error.
 pub fn read_exif(bytes: &[u8]) -> PhotoMeta {
     let mut meta = PhotoMeta::default();
-    let exif = match exif::Reader::new().read_from_container(&mut Cursor::new(bytes)) {
+    let mut reader = exif::Reader::new();
+    // Keep what can be read when one entry or sub-directory is broken, instead of losing it all.
+    reader.continue_on_error(true);
+    let read = match reader.read_from_container(&mut Cursor::new(bytes)) {
+        // Some WebP and PNG writers put the JPEG APP1 `Exif\0\0` prefix before the TIFF header of
+        // the EXIF chunk; kamadak-exif reads such a chunk as a bad byte order.
+        Err(exif::Error::InvalidFormat(why)) => match prefixed_chunk(bytes) {
+            Some(tiff) => reader.read_raw(tiff.to_vec()),
+            None => Err(exif::Error::InvalidFormat(why)),
+        },
+        read => read,
+    };
+    let exif = match read {
         Ok(exif) => exif,
         Err(exif::Error::NotFound(_)) => return meta,
+        Err(exif::Error::PartialResult(partial)) => {
+            let (exif, errors) = partial.into_inner();
+            // A sub-directory that points on to a next one (Pillow's exif_gps.jpg has such a GPS
+            // directory) was still read whole; any other error may have cost entries.
+            let lost: Vec<String> = errors
+                .iter()
+                .filter(|e| !matches!(e, exif::Error::InvalidFormat("Unexpected next IFD")))
+                .map(ToString::to_string)
+                .collect();
+            if !lost.is_empty() {
+                meta.warnings.push(format!("EXIF partly unreadable ({}); kept the rest", lost.join("; ")));
+            }
+            exif
+        }
+        // kamadak-exif scans a JPEG to its end marker, so this is how a cut-short file shows.
+        Err(exif::Error::InvalidFormat(why)) if why.starts_with("Broken ") => {
+            meta.warnings.push("the file ends early (cut short?); no camera data read".to_string());
+            return meta;
+        }
         Err(e) => {
             meta.warnings.push(format!("EXIF unreadable ({e}); no camera data kept"));
             return meta;
@@ -50,6 +81,42 @@ pub fn read_exif(bytes: &[u8]) -> PhotoMeta {
     meta.width = uint(&exif, Tag::PixelXDimension);
     meta.height = uint(&exif, Tag::PixelYDimension);
     meta
+}
+
+/// The TIFF data of a WebP `EXIF` or PNG `eXIf` chunk that starts with `Exif\0\0`.
+fn prefixed_chunk(bytes: &[u8]) -> Option<&[u8]> {
+    const PREFIX: &[u8] = b"Exif\0\0";
+    let payload = if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        // RIFF chunks: 4-byte id, little-endian 4-byte size, data padded to an even length.
+        let mut at = 12usize;
+        loop {
+            let header = bytes.get(at..at.checked_add(8)?)?;
+            let size = u32::from_le_bytes(header[4..8].try_into().ok()?) as usize;
+            let data = bytes.get(at + 8..(at + 8).checked_add(size)?)?;
+            if &header[..4] == b"EXIF" {
+                break data;
+            }
+            at = at + 8 + size + size % 2;
+        }
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        // PNG chunks: big-endian 4-byte length, 4-byte type, data, 4-byte CRC.
+        let mut at = 8usize;
+        loop {
+            let header = bytes.get(at..at.checked_add(8)?)?;
+            let size = u32::from_be_bytes(header[..4].try_into().ok()?) as usize;
+            let data = bytes.get(at + 8..(at + 8).checked_add(size)?)?;
+            if &header[4..8] == b"eXIf" {
+                break data;
+            }
+            if &header[4..8] == b"IEND" {
+                return None;
+            }
+            at = at + 12 + size;
+        }
+    } else {
+        return None;
+    };
+    payload.strip_prefix(PREFIX)
 }
 
 fn uint(exif: &Exif, tag: Tag) -> Option<u32> {
@@ -129,6 +196,44 @@ fn read_gps(exif: &Exif, meta: &mut PhotoMeta) {
         },
         (None, None) => {}
         (Some(Err(e)), _) | (_, Some(Err(e))) => meta.warnings.push(format!("GPS dropped: {e}")),
-        _ => meta.warnings.push("GPS has only one coordinate; dropped".to_string()),
+        (Some(Ok(lat)), None) => meta.warnings.push(format!("GPS latitude {lat} without a longitude; dropped")),
+        (None, Some(Ok(lon))) => meta.warnings.push(format!("GPS longitude {lon} without a latitude; dropped")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A TIFF block holding only Orientation = 6.
+    const TIFF: &[u8] = b"MM\0*\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0";
+
+    fn png_with_exif(payload: &[u8]) -> Vec<u8> {
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+        png.extend_from_slice(b"eXIf");
+        png.extend_from_slice(payload);
+        png.extend_from_slice(&[0; 4]);
+        png.extend_from_slice(b"\0\0\0\0IEND\xaeB`\x82");
+        png
+    }
+
+    #[test]
+    fn exif_chunks_are_read_with_or_without_the_jpeg_prefix() {
+        let plain = read_exif(&png_with_exif(TIFF));
+        assert_eq!(plain.orientation, Some(6));
+        assert!(plain.warnings.is_empty(), "{:?}", plain.warnings);
+        let prefixed = read_exif(&png_with_exif(&[b"Exif\0\0", TIFF].concat()));
+        assert_eq!(prefixed, plain);
+    }
+
+    #[test]
+    fn chunk_scans_stop_at_the_end_of_short_files() {
+        let png = png_with_exif(&[b"Exif\0\0", TIFF].concat());
+        for len in 0..png.len() {
+            let _ = read_exif(&png[..len]);
+            let _ = prefixed_chunk(&png[..len]);
+        }
+        assert_eq!(prefixed_chunk(b"RIFF\x0c\0\0\0WEBPEXIF\xff\xff\xff\xff"), None);
     }
 }

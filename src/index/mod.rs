@@ -174,7 +174,15 @@ impl SearchIndex {
     fn with_index(index: Index, fields: Fields, writable: bool, dir: &Path, applied: i64) -> Result<SearchIndex> {
         analysis::register(&index);
         let policy = if writable { ReloadPolicy::Manual } else { ReloadPolicy::OnCommitWithDelay };
-        let reader = index.reader_builder().reload_policy(policy).try_into()?;
+        // Tantivy panics instead of erroring on some damaged segment files (a file shorter than
+        // its footer); a damaged index must be rebuilt, not crash the app.
+        let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            index.reader_builder().reload_policy(policy).try_into()
+        }));
+        let reader: IndexReader = match opened {
+            Ok(reader) => reader?,
+            Err(_) => return Err(tantivy::TantivyError::InternalError("a segment file is damaged".into()).into()),
+        };
         let writer = if writable {
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 2);
             let writer: IndexWriter = index.writer_with_num_threads(threads, WRITER_MEMORY)?;

@@ -112,6 +112,7 @@ pub struct MatchTerms {
 
 /// A word found nowhere, and the indexed words nearest to it that were searched instead.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Correction {
     /// The word as typed.
     pub word: String,

@@ -29,6 +29,7 @@ const BATCH: usize = 2000;
 
 /// Limits that protect the machine from hostile files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportLimits {
     /// Largest file accepted, in bytes.
     pub max_file_bytes: u64,
@@ -42,6 +43,7 @@ impl Default for ImportLimits {
 
 /// An item the import added.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Added {
     /// The file (with `:LINE` for a row of a quote sheet).
     pub path: String,
@@ -53,6 +55,7 @@ pub struct Added {
 
 /// Something already in the archive.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Duplicate {
     /// The file (with `:LINE` for a row).
     pub path: String,
@@ -62,6 +65,7 @@ pub struct Duplicate {
 
 /// Something that could not be imported.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Failed {
     /// The file (with `:LINE` for a row).
     pub path: String,
@@ -71,6 +75,7 @@ pub struct Failed {
 
 /// What an import did, file by file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportReport {
     /// Items added.
     pub added: Vec<Added>,
@@ -86,6 +91,7 @@ pub struct ImportReport {
 
 /// Where an import is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportProgress {
     /// Files finished.
     pub done: usize,

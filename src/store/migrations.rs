@@ -122,6 +122,19 @@ pub const MIGRATIONS: &[&str] = &[
         at TEXT NOT NULL
     );
     "#,
+    // 2: the fixity log: one row per `verify` run.
+    r#"
+    CREATE TABLE fixity_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        checked INTEGER NOT NULL,
+        ok INTEGER NOT NULL,
+        mismatched INTEGER NOT NULL,
+        missing INTEGER NOT NULL,
+        -- the failures as JSON: [{"id", "path", "problem"}]
+        failures TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The archive format this binary writes: the number of migrations it knows.

@@ -1,0 +1,85 @@
+//! Backups: a consistent copy of an archive made while it is in use. The database is copied
+//! with `VACUUM INTO` (a transactionally consistent snapshot), the original files are copied and
+//! re-hashed, the copy's `integrity_check` must say ok — and only then does the new backup
+//! replace the previous one. A failed backup never overwrites the last good one. The index is
+//! not copied: it is derived, and rebuilt when the backup is opened.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::archive::Archive;
+use crate::error::{Error, Result};
+use crate::files::{BlobStore, Fixity};
+use crate::store::{self, OpenMode, Store};
+
+/// What a backup wrote.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupReport {
+    /// The backup folder.
+    pub path: PathBuf,
+    /// Items in it.
+    pub items: u64,
+    /// Original files copied and verified.
+    pub files: u64,
+}
+
+impl Archive {
+    /// Writes a verified backup to `out` (an archive folder), replacing an older backup there
+    /// only once the new one has passed its checks.
+    pub fn backup(&self, out: &Path) -> Result<BackupReport> {
+        let partial = sibling(out, "partial");
+        if partial.exists() {
+            fs::remove_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
+        }
+        fs::create_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
+        let db = partial.join("archive.sqlite");
+        self.store.conn().execute("VACUUM INTO ?1", [db.to_string_lossy()])?;
+
+        let copy_files = BlobStore::new(partial.join("files"));
+        let hashes: Vec<String> = store::item_files(self.store.conn())?.into_iter().map(|(_, sha)| sha).collect();
+        let mut files = 0;
+        for sha in &hashes {
+            if copy_files.contains(sha) {
+                continue;
+            }
+            let source = self.files().path_of(sha);
+            let bytes = fs::read(&source).map_err(|e| Error::io(&source, e))?;
+            copy_files.put_bytes(&bytes)?;
+            if copy_files.check(sha)? != Fixity::Ok {
+                return Err(Error::bad_file(
+                    source,
+                    "changed since it was stored (run `walkout verify`); backup stopped",
+                ));
+            }
+            files += 1;
+        }
+        let copy = Store::open(&db, OpenMode::Write)?;
+        let verdict = copy.integrity_check()?;
+        if verdict != "ok" {
+            return Err(Error::invalid("backup", format!("the copied database fails its integrity check: {verdict}")));
+        }
+        let items = store::stats(copy.conn())?.items;
+        drop(copy);
+
+        // Only now does the new backup take the place of the old one.
+        let previous = sibling(out, "previous");
+        if previous.exists() {
+            fs::remove_dir_all(&previous).map_err(|e| Error::io(&previous, e))?;
+        }
+        if out.exists() {
+            fs::rename(out, &previous).map_err(|e| Error::io(out, e))?;
+        }
+        fs::rename(&partial, out).map_err(|e| Error::io(out, e))?;
+        if previous.exists() {
+            fs::remove_dir_all(&previous).map_err(|e| Error::io(&previous, e))?;
+        }
+        Ok(BackupReport { path: out.to_path_buf(), items, files })
+    }
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "backup".to_string());
+    path.with_file_name(format!(".{name}.{suffix}"))
+}

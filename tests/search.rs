@@ -1,0 +1,240 @@
+//! Search as a student uses it: stems, accents, phrases, prefixes, typos, snippets, facets,
+//! filters, sorting and paging — and no stale hits after edits and deletes.
+
+use std::sync::atomic::AtomicBool;
+
+use walkout::ingest::ImportLimits;
+use walkout::{Archive, ItemKind, SearchRequest, SearchResults, SortOrder};
+
+use crate::common::*;
+
+fn search(archive: &Archive, query: &str) -> SearchResults {
+    archive.search(&SearchRequest { limit: 50, ..SearchRequest::words(query) }).unwrap()
+}
+
+fn titles(results: &SearchResults) -> Vec<String> {
+    results.hits.iter().map(|h| h.title.clone()).collect()
+}
+
+fn archive_with_sample(dir: &std::path::Path) -> Archive {
+    let (_, mut archive) = demo_archive(dir);
+    let report = archive
+        .import_paths(
+            &[data("quotes/fortunes-sample.jsonl")],
+            ImportLimits::default(),
+            &mut |_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert!(report.added.len() > 300);
+    archive
+}
+
+fn add_quote(archive: &mut Archive, text: &str, lang: &str) -> walkout::Id {
+    let mut item = walkout::Item::quote(text, archive.now());
+    item.language = Some(lang.to_string());
+    archive.add_item(item).unwrap()
+}
+
+#[test]
+fn english_and_spanish_words_match_their_inflections() {
+    let dir = temp();
+    let (_, mut archive) = demo_archive(dir.path());
+    add_quote(&mut archive, "We walked out of every classroom", "en");
+    add_quote(&mut archive, "Los estudiantes marcharon con sus corazones abiertos", "es");
+    assert!(titles(&search(&archive, "walking")).iter().any(|t| t.contains("walked out of every")));
+    assert!(titles(&search(&archive, "corazón")).iter().any(|t| t.contains("corazones abiertos")));
+    assert!(titles(&search(&archive, "estudiante")).iter().any(|t| t.contains("corazones abiertos")));
+}
+
+#[test]
+fn case_and_accents_never_hide_a_match() {
+    let dir = temp();
+    let archive = archive_with_sample(dir.path());
+    for query in ["Jose ", "JOSÉ ", "josé "] {
+        let results = search(&archive, query);
+        assert!(results.total >= 5, "{query}");
+        assert!(results.hits.iter().all(|h| h.snippet.contains("<mark>José</mark>")), "{query}: {:?}", results.hits);
+    }
+    // Still typing: longer names that start the same way come too, after the exact ones.
+    let typing = search(&archive, "Jose");
+    let first_other = typing.hits.iter().position(|h| !h.snippet.contains("<mark>José</mark>")).unwrap();
+    assert!(typing.hits[first_other..].iter().all(|h| !h.snippet.contains("<mark>José</mark>")));
+    assert!(typing.hits[first_other].snippet.contains("<mark>Jose"), "{:?}", typing.hits[first_other]);
+}
+
+#[test]
+fn a_quoted_phrase_matches_only_those_words_in_that_order() {
+    let dir = temp();
+    let (_, archive) = demo_archive(dir.path());
+    let hits = titles(&search(&archive, "\"belong to us\""));
+    assert_eq!(hits, vec!["The Twin Cities belong to us. It doesn't belong to them."]);
+    assert_eq!(search(&archive, "\"us belong to\"").total, 0);
+}
+
+#[test]
+fn the_last_word_matches_as_a_prefix_while_typing() {
+    let dir = temp();
+    let (_, archive) = demo_archive(dir.path());
+    let typing = search(&archive, "pursue your educat");
+    assert_eq!(typing.total, 1);
+    assert!(typing.hits[0].snippet.contains("<mark>education</mark>"), "{}", typing.hits[0].snippet);
+    // A finished word (followed by a space) is not a prefix any more.
+    assert_eq!(search(&archive, "educat ").total, 0);
+}
+
+#[test]
+fn a_typo_finds_the_word_and_says_what_it_searched() {
+    let dir = temp();
+    let (_, archive) = demo_archive(dir.path());
+    let results = search(&archive, "walkuot");
+    assert!(results.total >= 5, "{}", results.total);
+    assert_eq!(results.corrected.len(), 1);
+    assert_eq!(results.corrected[0].word, "walkuot");
+    assert!(results.corrected[0].nearest.contains(&"walkout".to_string()));
+    assert!(results.hits.iter().all(|h| h.snippet.contains("<mark>")), "{:?}", results.hits);
+    assert_eq!(
+        search(&archive, "intimidaton").hits[0].title.split_whitespace().take(3).collect::<Vec<_>>(),
+        ["It's", "the", "threat"]
+    );
+}
+
+#[test]
+fn the_snippet_shows_the_field_that_matched() {
+    let dir = temp();
+    let (_, archive) = demo_archive(dir.path());
+    let results = search(&archive, "slogan");
+    let ice = results.hits.iter().find(|h| h.title == "ICE Out!").expect("ICE Out! quote");
+    assert_eq!(ice.snippet_field, "context");
+    assert_eq!(ice.snippet, "The <mark>slogan</mark> of the call for a national student walkout.");
+}
+
+#[test]
+fn snippets_escape_html_in_the_text() {
+    let dir = temp();
+    let (_, mut archive) = demo_archive(dir.path());
+    add_quote(&mut archive, "<script>alert('x')</script> solidarity forever", "en");
+    let hit = &search(&archive, "solidarity").hits[0];
+    assert!(hit.snippet.starts_with("&lt;script&gt;"), "{}", hit.snippet);
+    assert!(hit.snippet.contains("<mark>solidarity</mark>"));
+}
+
+#[test]
+fn facets_count_every_match_not_just_the_page() {
+    let dir = temp();
+    let (_, archive) = demo_archive(dir.path());
+    let results = archive.search(&SearchRequest { limit: 1, ..SearchRequest::words("walkout") }).unwrap();
+    assert_eq!(results.hits.len(), 1);
+    let kinds = &results.facets["kind"];
+    assert_eq!(kinds.values().sum::<u64>(), results.total);
+    assert_eq!(results.facets["year"]["2026"], results.total);
+    assert!(results.facets["tag"]["walkout"] >= 5);
+    assert_eq!(results.facets["speaker"]["A Seattle student"], 1);
+    assert!(results.facets["place"].contains_key("Minneapolis, Minnesota"));
+}
+
+#[test]
+fn filters_narrow_by_kind_tag_collection_speaker_and_date() {
+    let dir = temp();
+    let archive = archive_with_sample(dir.path());
+    let request = |f: &dyn Fn(&mut SearchRequest)| {
+        let mut r = SearchRequest { limit: 500, ..Default::default() };
+        f(&mut r);
+        archive.search(&r).unwrap()
+    };
+    let quotes = request(&|r| r.kinds = vec![ItemKind::Quote]);
+    assert!(quotes.hits.iter().all(|h| h.kind == ItemKind::Quote));
+    assert_eq!(quotes.total, archive.stats().unwrap().quotes);
+    let rally = request(&|r| r.tags = vec!["RALLY".into()]);
+    assert_eq!(rally.total, 4);
+    let both = request(&|r| r.tags = vec!["rally".into(), "university".into()]);
+    assert_eq!(titles(&both), vec!["The Twin Cities belong to us. It doesn't belong to them."]);
+    let collection = request(&|r| r.collection = Some("January 30, 2026 walkouts".into()));
+    assert_eq!(collection.total, 10);
+    let twain = request(&|r| r.speaker = Some("mark twain".into()));
+    assert!(twain.total >= 5);
+    assert!(twain.hits.iter().all(|h| h.byline.as_deref() == Some("Mark Twain")));
+    let day = request(&|r| {
+        r.from = Some("2026-01-30".parse().unwrap());
+        r.to = Some("2026-01-30".parse().unwrap());
+    });
+    // The two items dated that day, and the eight dated just "2026", which may include it.
+    assert_eq!(day.total, 10);
+    let after = request(&|r| r.from = Some("2026-02".parse().unwrap()));
+    assert_eq!(after.total, 8);
+    assert!(after.hits.iter().all(|h| h.date.as_ref().unwrap().as_str() == "2026"));
+}
+
+#[test]
+fn pages_cover_every_hit_once_in_a_stable_order() {
+    let dir = temp();
+    let archive = archive_with_sample(dir.path());
+    let all = archive.search(&SearchRequest { limit: 1000, ..SearchRequest::words("the") }).unwrap();
+    assert!(all.total > 60);
+    let mut paged = Vec::new();
+    for page in 0..(all.total as usize).div_ceil(25) {
+        let r = archive.search(&SearchRequest { offset: page * 25, limit: 25, ..SearchRequest::words("the") }).unwrap();
+        paged.extend(r.hits.into_iter().map(|h| h.id));
+    }
+    assert_eq!(paged, all.hits.iter().map(|h| h.id).collect::<Vec<_>>());
+}
+
+#[test]
+fn sorting_by_title_and_by_date() {
+    let dir = temp();
+    let (_, archive) = demo_archive(dir.path());
+    let by_title = archive.search(&SearchRequest { sort: SortOrder::Title, ..Default::default() }).unwrap();
+    let titles: Vec<String> = by_title.hits.iter().map(|h| h.title.to_lowercase()).collect();
+    let mut sorted = titles.clone();
+    sorted.sort();
+    assert_eq!(titles, sorted);
+    let newest = archive.search(&SearchRequest { sort: SortOrder::DateDesc, ..Default::default() }).unwrap();
+    assert!(
+        newest.hits.first().unwrap().date.as_ref().unwrap().as_str()
+            >= newest.hits.last().unwrap().date.as_ref().unwrap().as_str()
+    );
+}
+
+#[test]
+fn edits_and_deletes_leave_no_stale_hits() {
+    let dir = temp();
+    let (_, mut archive) = demo_archive(dir.path());
+    let id = add_quote(&mut archive, "The marmalade protest began at dawn", "en");
+    assert_eq!(search(&archive, "marmalade").total, 1);
+    archive.edit(id, &[("text".into(), "The lemonade protest began at dawn".into())]).unwrap();
+    assert_eq!(search(&archive, "marmalade").total, 0);
+    assert_eq!(search(&archive, "lemonade").total, 1);
+    archive.delete(id).unwrap();
+    assert_eq!(search(&archive, "lemonade").total, 0);
+    assert_eq!(archive.stats().unwrap().index_docs, archive.stats().unwrap().items);
+}
+
+#[test]
+fn many_updates_do_not_grow_the_index_without_bound() {
+    let dir = temp();
+    let (root, mut archive) = demo_archive(dir.path());
+    let id = add_quote(&mut archive, "Version zero of a much edited quote", "en");
+    let size = || dir_size(&root.join("index"));
+    for round in 0..40 {
+        archive.edit(id, &[("text".into(), format!("Version {round} of a much edited quote"))]).unwrap();
+    }
+    let after_first_burst = size();
+    for round in 40..240 {
+        archive.edit(id, &[("text".into(), format!("Version {round} of a much edited quote"))]).unwrap();
+    }
+    let after_many = size();
+    assert!(after_many < after_first_burst * 2, "index grew from {after_first_burst} to {after_many} bytes");
+    assert_eq!(search(&archive, "version").total, 1);
+    assert_eq!(archive.stats().unwrap().index_docs, archive.stats().unwrap().items);
+}
+
+fn dir_size(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}
