@@ -22,3 +22,15 @@ need_cargo() {
   fi
   command -v cargo >/dev/null 2>&1 || { echo "cargo is missing: install Rust with rustup first" >&2; exit 1; }
 }
+
+# Installs the UI's node modules when package-lock.json changed since the last install.
+need_ui_modules() {
+  local lock_sum stamp
+  lock_sum=$(sha256sum ui/package-lock.json | cut -d' ' -f1)
+  stamp=ui/node_modules/.walkout-lock-sha256
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
+    echo "== installing the UI's node modules" >&2
+    (cd ui && npm ci --no-audit --no-fund)
+    echo "$lock_sum" >"$stamp"
+  fi
+}

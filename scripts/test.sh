@@ -5,8 +5,34 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-need_apt build-essential pkg-config sqlite3
+# The engine's native parts: libjpeg-turbo (built by the turbojpeg crate: cmake, nasm), HEIF
+# decoding (libheif-dev), and OpenSSL for SQLCipher (perl).
+need_apt build-essential pkg-config sqlite3 libimage-exiftool-perl cmake nasm perl libheif-dev \
+  libwebkit2gtk-4.1-dev file xvfb xauth webkit2gtk-driver imagemagick
 need_cargo
+command -v node >/dev/null 2>&1 || need_apt nodejs npm
+
+# The tools that read our exports in the export tests: pyld, bagit-python and rispy in a venv,
+# citeproc-js from npm, under target/export-tools (pinned in tests/tools/requirements.txt and
+# tests/tools/package.json; reinstalled only when those change).
+python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt python3 python3-venv
+tools=target/export-tools
+stamp="$(cat tests/tools/requirements.txt tests/tools/package.json | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$tools/.installed" 2>/dev/null)" != "$stamp" ]; then
+  echo "== installing the export tests' consuming tools into $tools"
+  rm -rf "$tools"
+  python3 -m venv "$tools/venv"
+  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check -r tests/tools/requirements.txt
+  mkdir -p "$tools/node"
+  cp tests/tools/package.json "$tools/node/package.json"
+  npm install --prefix "$tools/node" --no-audit --no-fund --silent
+  echo "$stamp" >"$tools/.installed"
+fi
+export WALKOUT_EXPORT_TOOLS="$PWD/$tools"
+
+echo "== the UI: node modules, type check, build (the app embeds ui/dist)"
+need_ui_modules
+(cd ui && npm run --silent check && npm run --silent build)
 
 echo "== formatting and lints"
 cargo fmt --all --check
@@ -14,3 +40,6 @@ cargo clippy --workspace --all-targets --features walkout/failpoints -- -D warni
 
 echo "== engine and CLI tests"
 cargo test --workspace --features walkout/failpoints
+
+echo "== TypeScript bindings match the Rust types"
+bash scripts/check-bindings.sh

@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
+use crate::crypto::{self, ArchiveKey};
 use crate::error::{Error, Result};
 use crate::files::BlobStore;
 use crate::index::{SearchIndex, Unusable, snippet};
 use crate::model::{Collection, Event, Id, Item, Organization, Person, Place, Stats, TagCount};
+use crate::privacy;
 use crate::search::{SearchHit, SearchRequest, SearchResults};
 use crate::store::{self, OpenMode, Store};
 
@@ -32,6 +34,8 @@ pub struct Archive {
     pub(crate) index: SearchIndex,
     pub(crate) blobs: BlobStore,
     clock: Clock,
+    /// The SQLCipher key of an encrypted archive (backups re-open their copy with it).
+    pub(crate) db_key: Option<zeroize::Zeroizing<String>>,
     /// Held for as long as this process may write; the OS releases it if the process dies.
     _writer_lock: Option<File>,
 }
@@ -39,64 +43,43 @@ pub struct Archive {
 impl Archive {
     /// Creates a new, empty archive in `root` (which may exist but must not hold an archive).
     pub fn create(root: &Path) -> Result<Archive> {
-        if root.join(DATABASE).exists() {
+        Archive::create_with(root, None)
+    }
+
+    /// Creates a new archive encrypted under `passphrase`: the database through SQLCipher, files
+    /// and thumbnails sealed, the search index in memory only.
+    pub fn create_encrypted(root: &Path, passphrase: &str) -> Result<Archive> {
+        Archive::create_with(root, Some(passphrase))
+    }
+
+    fn create_with(root: &Path, passphrase: Option<&str>) -> Result<Archive> {
+        if root.join(DATABASE).exists() || crypto::is_encrypted(root) {
             return Err(Error::ArchiveExists { path: root.to_path_buf() });
         }
         std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
         let lock = take_writer_lock(root)?;
-        let store = Store::open(&root.join(DATABASE), OpenMode::Create)?;
+        let key = passphrase.map(|p| ArchiveKey::create(root, p)).transpose()?;
+        let db_key = key.as_ref().map(ArchiveKey::database_key);
+        let store = Store::open_keyed(&root.join(DATABASE), OpenMode::Create, db_key.as_deref().map(String::as_str))?;
         store::meta_set(store.conn(), "created_at", &Utc::now().to_rfc3339())?;
-        let index = SearchIndex::create(&root.join(INDEX_DIR))?;
-        let mut archive = Archive::assemble(root, store, index, Some(lock));
+        let index = match key {
+            Some(_) => SearchIndex::create_in_ram()?,
+            None => SearchIndex::create(&root.join(INDEX_DIR))?,
+        };
+        let mut archive = Archive::assemble(root, store, index, key.as_ref(), Some(lock));
         archive.index.commit(0)?;
         Ok(archive)
     }
 
-    /// Opens an existing archive for writing. Fails with `ArchiveInUse` when another process
-    /// is writing to it.
+    /// Opens an existing (unencrypted) archive for writing. Fails with `ArchiveInUse` when
+    /// another process is writing to it, and with `Locked` when it is encrypted.
     pub fn open(root: &Path) -> Result<Archive> {
-        if !root.join(DATABASE).exists() {
-            return Err(Error::NoArchive { path: root.to_path_buf() });
-        }
-        let lock = take_writer_lock(root)?;
-        let store = Store::open(&root.join(DATABASE), OpenMode::Write)?;
-        let blobs = BlobStore::new(root.join(FILES_DIR));
-        blobs.sweep_temp_files()?;
-        let index_dir = root.join(INDEX_DIR);
-        let (index, rebuild) = match SearchIndex::open(&index_dir, true)? {
-            Ok(index) => (index, false),
-            Err(_why) => (SearchIndex::create(&index_dir)?, true),
-        };
-        let mut archive = Archive::assemble(root, store, index, Some(lock));
-        if rebuild {
-            archive.reindex()?;
-        } else {
-            archive.catch_up_index()?;
-            // The index must hold exactly the database's items; if it does not (a damaged or
-            // foreign index), it is rebuilt rather than trusted.
-            let items = store::stats(archive.store.conn())?.items;
-            if archive.index.num_docs() != items {
-                archive.reindex()?;
-            }
-        }
-        Ok(archive)
+        Archive::open_with(root, None, true)
     }
 
     /// Opens an archive for reading only; works while another process writes to it.
     pub fn open_read_only(root: &Path) -> Result<Archive> {
-        let store = Store::open(&root.join(DATABASE), OpenMode::ReadOnly)?;
-        let index = match SearchIndex::open(&root.join(INDEX_DIR), false)? {
-            Ok(index) => index,
-            Err(why) => {
-                let reason = match why {
-                    Unusable::Missing => "it has not been built".to_string(),
-                    Unusable::Corrupt(e) => format!("it cannot be read: {e}"),
-                    Unusable::OtherSchema => "it was built by another version".to_string(),
-                };
-                return Err(Error::IndexUnavailable { path: root.to_path_buf(), reason });
-            }
-        };
-        Ok(Archive::assemble(root, store, index, None))
+        Archive::open_with(root, None, false)
     }
 
     /// Opens for writing when possible, else read-only (for commands that only read).
@@ -107,15 +90,97 @@ impl Archive {
         }
     }
 
-    fn assemble(root: &Path, store: Store, index: SearchIndex, lock: Option<File>) -> Archive {
-        Archive {
-            root: root.to_path_buf(),
-            store,
-            index,
-            blobs: BlobStore::new(root.join(FILES_DIR)),
-            clock: Utc::now,
-            _writer_lock: lock,
+    /// Unlocks an encrypted archive for writing; its index is rebuilt in memory.
+    pub fn unlock(root: &Path, passphrase: &str) -> Result<Archive> {
+        Archive::open_with(root, Some(passphrase), true)
+    }
+
+    /// Unlocks an encrypted archive for writing when possible, else read-only (a snapshot of
+    /// the moment it was unlocked).
+    pub fn unlock_for_reading(root: &Path, passphrase: &str) -> Result<Archive> {
+        match Archive::unlock(root, passphrase) {
+            Err(Error::ArchiveInUse { .. }) => Archive::open_with(root, Some(passphrase), false),
+            other => other,
         }
+    }
+
+    /// Whether the archive in `root` is encrypted (and so needs a passphrase to open).
+    pub fn is_encrypted(root: &Path) -> bool {
+        crypto::is_encrypted(root)
+    }
+
+    /// Changes the passphrase of an encrypted archive (only the wrapped key is rewritten).
+    pub fn change_passphrase(root: &Path, old: &str, new: &str) -> Result<()> {
+        ArchiveKey::change_passphrase(root, old, new)
+    }
+
+    fn open_with(root: &Path, passphrase: Option<&str>, writable: bool) -> Result<Archive> {
+        let encrypted = crypto::is_encrypted(root);
+        if !root.join(DATABASE).exists() {
+            return Err(Error::NoArchive { path: root.to_path_buf() });
+        }
+        let key = match (encrypted, passphrase) {
+            (true, Some(p)) => Some(ArchiveKey::unlock(root, p)?),
+            (true, None) => return Err(Error::Locked { path: root.to_path_buf() }),
+            (false, _) => None,
+        };
+        let lock = if writable { Some(take_writer_lock(root)?) } else { None };
+        let mode = if writable { OpenMode::Write } else { OpenMode::ReadOnly };
+        let db_key = key.as_ref().map(ArchiveKey::database_key);
+        let store = Store::open_keyed(&root.join(DATABASE), mode, db_key.as_deref().map(String::as_str))?;
+        if key.is_some() {
+            let mut archive = Archive::assemble(root, store, SearchIndex::create_in_ram()?, key.as_ref(), lock);
+            if writable {
+                archive.blobs.sweep_temp_files()?;
+            }
+            archive.rebuild_index()?;
+            return Ok(archive);
+        }
+        let index_dir = root.join(INDEX_DIR);
+        if !writable {
+            let index = SearchIndex::open(&index_dir, false)?.map_err(|why| {
+                let reason = match why {
+                    Unusable::Missing => "it has not been built".to_string(),
+                    Unusable::Corrupt(e) => format!("it cannot be read: {e}"),
+                    Unusable::OtherSchema => "it was built by another version".to_string(),
+                };
+                Error::IndexUnavailable { path: root.to_path_buf(), reason }
+            })?;
+            return Ok(Archive::assemble(root, store, index, None, None));
+        }
+        let (index, rebuild) = match SearchIndex::open(&index_dir, true)? {
+            Ok(index) => (index, false),
+            Err(_why) => (SearchIndex::create(&index_dir)?, true),
+        };
+        let mut archive = Archive::assemble(root, store, index, None, lock);
+        archive.blobs.sweep_temp_files()?;
+        if rebuild {
+            archive.rebuild_index()?;
+        } else {
+            archive.catch_up_index()?;
+            // The index must hold exactly the database's items; if it does not (a damaged or
+            // foreign index), it is rebuilt rather than trusted.
+            let items = store::stats(archive.store.conn())?.items;
+            if archive.index.num_docs() != items {
+                archive.rebuild_index()?;
+            }
+        }
+        Ok(archive)
+    }
+
+    fn assemble(
+        root: &Path,
+        store: Store,
+        index: SearchIndex,
+        key: Option<&ArchiveKey>,
+        lock: Option<File>,
+    ) -> Archive {
+        let blobs = match key {
+            Some(key) => BlobStore::encrypted(root.join(FILES_DIR), key.file_cipher()),
+            None => BlobStore::new(root.join(FILES_DIR)),
+        };
+        let db_key = key.map(ArchiveKey::database_key);
+        Archive { root: root.to_path_buf(), store, index, blobs, clock: Utc::now, db_key, _writer_lock: lock }
     }
 
     /// Replaces the clock (tests fix time with it).
@@ -154,9 +219,13 @@ impl Archive {
         if changed.is_empty() {
             return Ok(());
         }
+        let today = self.now().date_naive();
         for id in changed {
             match store::get_item(self.store.conn(), id)? {
-                Some(item) => self.index.stage_item(&item)?,
+                Some(item) => {
+                    let people = store::privacy_of(self.store.conn(), involved_names(&item))?;
+                    self.index.stage_item(&item, privacy::effective_sensitivity(&item, &people, today))?
+                }
                 None => self.index.stage_delete(id)?,
             }
         }
@@ -280,17 +349,26 @@ impl Archive {
         if self.is_read_only() {
             return Err(Error::ReadOnly);
         }
-        let dir = self.index.dir().to_path_buf();
-        // Drop the old writer (and its lock) before the folder is replaced.
-        self.index = SearchIndex::create(&dir.with_extension("rebuilding"))?;
-        self.index = SearchIndex::create(&dir)?;
-        let _ = std::fs::remove_dir_all(dir.with_extension("rebuilding"));
+        self.rebuild_index()
+    }
+
+    fn rebuild_index(&mut self) -> Result<u64> {
+        if self.index.is_in_ram() {
+            self.index = SearchIndex::create_in_ram()?;
+        } else {
+            let dir = self.index.dir().to_path_buf();
+            // Drop the old writer (and its lock) before the folder is replaced.
+            self.index = SearchIndex::create_in_ram()?;
+            self.index = SearchIndex::create(&dir)?;
+        }
         let newest = store::last_change(self.store.conn())?;
         let mut count = 0;
+        let people = store::privacy_of_everyone(self.store.conn())?;
+        let today = self.now().date_naive();
         let index = &mut self.index;
         store::for_each_item(self.store.conn(), |item| {
             count += 1;
-            index.stage_item(&item)
+            index.stage_item(&item, privacy::effective_sensitivity(&item, &people, today))
         })?;
         self.index.commit(newest)?;
         self.index.compact()?;
@@ -350,10 +428,24 @@ impl Archive {
         Ok(items)
     }
 
+    /// Notes in the export log that an export carried these items (false when read-only).
+    pub fn record_export(&self, format: &str, destination: &Path, items: &[Id]) -> Result<bool> {
+        if self.is_read_only() {
+            return Ok(false);
+        }
+        let destination = std::fs::canonicalize(destination).unwrap_or_else(|_| destination.to_path_buf());
+        store::record_export(self.store.conn(), format, &destination.display().to_string(), items, self.now())?;
+        Ok(true)
+    }
+
     /// `PRAGMA integrity_check` of the database.
     pub fn integrity_check(&self) -> Result<String> {
         self.store.integrity_check()
     }
+}
+
+fn involved_names(item: &Item) -> Vec<&str> {
+    privacy::involved_people(item).into_iter().map(|(name, _)| name).collect()
 }
 
 fn take_writer_lock(root: &Path) -> Result<File> {

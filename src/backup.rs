@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::archive::Archive;
 use crate::error::{Error, Result};
-use crate::files::{BlobStore, Fixity};
+use crate::files::Fixity;
 use crate::store::{self, OpenMode, Store};
 
 /// What a backup wrote.
@@ -37,7 +37,13 @@ impl Archive {
         let db = partial.join("archive.sqlite");
         self.store.conn().execute("VACUUM INTO ?1", [db.to_string_lossy()])?;
 
-        let copy_files = BlobStore::new(partial.join("files"));
+        // An encrypted archive's backup is encrypted the same way, with the same key file.
+        let key_file = self.root().join(crate::crypto::KEY_FILE);
+        if key_file.exists() {
+            let target = partial.join(crate::crypto::KEY_FILE);
+            fs::copy(&key_file, &target).map_err(|e| Error::io(&target, e))?;
+        }
+        let copy_files = self.files().with_root(partial.join("files"));
         let hashes: Vec<String> = store::item_files(self.store.conn())?.into_iter().map(|(_, sha)| sha).collect();
         let mut files = 0;
         for sha in &hashes {
@@ -45,7 +51,7 @@ impl Archive {
                 continue;
             }
             let source = self.files().path_of(sha);
-            let bytes = fs::read(&source).map_err(|e| Error::io(&source, e))?;
+            let bytes = self.files().read(sha)?;
             copy_files.put_bytes(&bytes)?;
             if copy_files.check(sha)? != Fixity::Ok {
                 return Err(Error::bad_file(
@@ -55,7 +61,7 @@ impl Archive {
             }
             files += 1;
         }
-        let copy = Store::open(&db, OpenMode::Write)?;
+        let copy = Store::open_keyed(&db, OpenMode::Write, self.db_key.as_deref().map(String::as_str))?;
         let verdict = copy.integrity_check()?;
         if verdict != "ok" {
             return Err(Error::invalid("backup", format!("the copied database fails its integrity check: {verdict}")));

@@ -28,6 +28,12 @@ pub enum Error {
     /// The archive was opened read-only and a write was asked for.
     #[error("the archive is open read-only (another process is writing to it); try again when it is closed")]
     ReadOnly,
+    /// The passphrase does not unlock the archive.
+    #[error("wrong passphrase for the encrypted archive at {path}")]
+    WrongPassphrase { path: PathBuf },
+    /// An encrypted archive was opened without a passphrase.
+    #[error("the archive at {path} is encrypted: give its passphrase (WALKOUT_PASSPHRASE or the prompt)")]
+    Locked { path: PathBuf },
     /// No item with that id (or id prefix).
     #[error("no item with id {id}")]
     ItemNotFound { id: String },
@@ -61,6 +67,9 @@ pub enum Error {
     /// The search query could not be understood.
     #[error("cannot understand the search {query:?}: {reason}")]
     Query { query: String, reason: String },
+    /// No thumbnail can be made of a stored file.
+    #[error("no preview of file {sha256}: {reason}")]
+    NoPreview { sha256: String, reason: String },
     /// Long work was cancelled by the user.
     #[error("cancelled")]
     Cancelled,
@@ -75,6 +84,8 @@ impl Error {
             Error::NoArchive { .. } => "no_archive",
             Error::ArchiveExists { .. } => "archive_exists",
             Error::ReadOnly => "read_only",
+            Error::WrongPassphrase { .. } => "wrong_passphrase",
+            Error::Locked { .. } => "locked",
             Error::ItemNotFound { .. } => "item_not_found",
             Error::AmbiguousId { .. } => "ambiguous_id",
             Error::CollectionNotFound { .. } => "collection_not_found",
@@ -86,6 +97,7 @@ impl Error {
             Error::Index(_) => "index",
             Error::IndexUnavailable { .. } => "index_unavailable",
             Error::Query { .. } => "query",
+            Error::NoPreview { .. } => "no_preview",
             Error::Cancelled => "cancelled",
         }
     }

@@ -5,6 +5,7 @@
 
 pub mod archive;
 pub mod backup;
+pub mod crypto;
 pub mod date;
 pub mod demo;
 pub mod error;
@@ -14,6 +15,10 @@ pub mod fixity;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod people;
+pub mod privacy;
+pub mod purge;
+pub mod reading_room;
 pub mod search;
 pub mod store;
 

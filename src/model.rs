@@ -163,9 +163,51 @@ pub struct Item {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// People it shows or mentions (besides its speaker or authors), by name: their consent and
+    /// flags decide what may leave the archive.
+    #[serde(default)]
+    pub people: Vec<String>,
+    /// Boxes to black out on a photo whenever it leaves the archive (faces, name tags, plates).
+    #[serde(default)]
+    pub redactions: Vec<Redaction>,
     /// The fields of its kind, flattened into the same JSON object with a `kind` tag.
     #[serde(flatten)]
     pub details: ItemDetails,
+}
+
+/// A box over part of a photo, in fractions (0–1) of the upright image's width and height.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Redaction {
+    /// Left edge.
+    pub x: f64,
+    /// Top edge.
+    pub y: f64,
+    /// Width.
+    pub w: f64,
+    /// Height.
+    pub h: f64,
+    /// What it hides ("face", "name tag").
+    pub label: Option<String>,
+}
+
+impl Redaction {
+    /// Accepts only boxes that lie inside the image and cover something.
+    pub fn checked(self) -> Result<Redaction> {
+        let inside = |v: f64| (0.0..=1.0).contains(&v);
+        if [self.x, self.y, self.w, self.h].iter().all(|v| v.is_finite())
+            && inside(self.x)
+            && inside(self.y)
+            && self.w > 0.0
+            && self.h > 0.0
+            && self.x + self.w <= 1.0 + 1e-9
+            && self.y + self.h <= 1.0 + 1e-9
+        {
+            Ok(self)
+        } else {
+            Err(Error::invalid("redaction", "a box must lie inside the photo (fractions 0–1) and have a size"))
+        }
+    }
 }
 
 /// Kind-specific fields.
@@ -267,6 +309,8 @@ impl Item {
             demo: false,
             created_at: now,
             updated_at: now,
+            people: Vec::new(),
+            redactions: Vec::new(),
             details,
         }
     }
@@ -319,6 +363,7 @@ impl Item {
             ("event", _) => self.event = opt(),
             ("description" | "notes", _) => self.description = opt(),
             ("tags", _) => self.tags = list(),
+            ("people", _) => self.people = list(),
             ("language" | "lang", _) => self.language = opt(),
             ("source", _) => self.source = opt(),
             ("credit", _) => self.credit = opt(),

@@ -43,6 +43,17 @@ fn export_json_then_import_into_an_empty_archive_gives_the_same_archive() {
     let ids: Vec<_> = source.all_items().unwrap().iter().rev().take(3).map(|i| i.id).collect();
     source.add_to_collection("Rally day", &ids).unwrap();
 
+    // A faithful copy carries real names only for people who agreed to be named.
+    for speaker in source.people().unwrap() {
+        let granted = walkout::privacy::ConsentRecord {
+            scope: walkout::privacy::ConsentScope::Name,
+            status: walkout::Consent::Granted,
+            date: None,
+            note: Some("public record".into()),
+            expires: None,
+        };
+        source.record_consent(&speaker.name, granted).unwrap();
+    }
     let out = dir.path().join("export");
     let report = json_export::export(&source, &Selection::All, true, &out).unwrap();
     assert_eq!(report.exported, 13);

@@ -12,7 +12,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
-use walkout::export::{Selection, json as json_export};
+use walkout::export::{self, Selection};
 use walkout::ingest::ImportLimits;
 use walkout::{Archive, EdtfDate, Item, ItemDetails, ItemKind, SearchRequest, SortOrder};
 
@@ -32,11 +32,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create an archive (with --demo: filled with the movement's public record).
+    /// Create an archive (with --demo: filled with the movement's public record; with
+    /// --encrypt: encrypted under a passphrase from WALKOUT_PASSPHRASE or a prompt).
     Init {
         #[arg(long)]
         demo: bool,
+        #[arg(long)]
+        encrypt: bool,
     },
+    /// Change the passphrase of an encrypted archive (old and new from prompts, or
+    /// WALKOUT_PASSPHRASE and WALKOUT_NEW_PASSPHRASE).
+    Passphrase,
     /// Add an item by hand.
     #[command(subcommand)]
     Add(AddCommand),
@@ -72,10 +78,15 @@ enum Command {
     /// Work with collections.
     #[command(subcommand)]
     Collection(CollectionCommand),
-    /// Export items (only public ones unless --include-restricted).
+    /// Export items (only public ones unless --include-restricted): json, csv, jsonld and bagit
+    /// write a folder (bagit with --zip a zip file); csl-json, ris and citation write one file.
     Export {
+        /// json, csv, jsonld, bagit, csl-json, ris or citation.
         #[arg(long, default_value = "json")]
         format: String,
+        /// The style of --format citation: chicago, mla or apa.
+        #[arg(long, default_value = "chicago")]
+        style: String,
         #[arg(long, conflicts_with = "query")]
         collection: Option<String>,
         #[arg(long)]
@@ -83,6 +94,9 @@ enum Command {
         /// Also export restricted items (private ones never leave).
         #[arg(long)]
         include_restricted: bool,
+        /// Write the bag as one zip file (--format bagit).
+        #[arg(long)]
+        zip: bool,
         out: PathBuf,
         #[arg(long)]
         json: bool,
@@ -104,6 +118,46 @@ enum Command {
     },
     /// Rebuild the search index from the database.
     Reindex,
+    /// Protect a person: flags and pseudonym (items involving them are re-checked at once).
+    Person {
+        name: String,
+        /// Under 18: everything quoting or showing them is restricted.
+        #[arg(long)]
+        minor: Option<bool>,
+        /// At risk (e.g. undocumented): everything quoting or showing them is restricted.
+        #[arg(long)]
+        at_risk: Option<bool>,
+        /// How exports name them without name consent ("a student at Meadowcreek High School").
+        #[arg(long)]
+        pseudonym: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a person's consent: --scope quote|name|image|location --status granted|withheld|unknown.
+    Consent {
+        name: String,
+        #[arg(long)]
+        scope: String,
+        #[arg(long)]
+        status: String,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        /// Last day the consent holds (YYYY-MM-DD).
+        #[arg(long)]
+        expires: Option<String>,
+    },
+    /// Remove items (or a person and everything involving them) for good, leaving no trace in
+    /// the archive folder; lists earlier exports that contained them.
+    Purge {
+        #[arg(required_unless_present = "person", conflicts_with = "person")]
+        ids: Vec<String>,
+        #[arg(long)]
+        person: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Count what the archive holds.
     Stats {
         #[arg(long)]
@@ -208,16 +262,27 @@ fn archive_dir(cli_dir: Option<PathBuf>) -> anyhow::Result<PathBuf> {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let dir = archive_dir(cli.archive)?;
     match cli.command {
-        Command::Init { demo } => {
-            let mut archive = Archive::create(&dir)?;
+        Command::Init { demo, encrypt } => {
+            let mut archive = if encrypt {
+                let passphrase = new_passphrase("WALKOUT_PASSPHRASE", "Passphrase for the new archive")?;
+                Archive::create_encrypted(&dir, &passphrase)?
+            } else {
+                Archive::create(&dir)?
+            };
             if demo {
                 walkout::demo::populate(&mut archive)?;
             }
             let stats = archive.stats()?;
             println!("created archive at {} ({} items)", dir.display(), stats.items);
         }
+        Command::Passphrase => {
+            let old = passphrase("WALKOUT_PASSPHRASE", "Current passphrase")?;
+            let new = new_passphrase("WALKOUT_NEW_PASSPHRASE", "New passphrase")?;
+            Archive::change_passphrase(&dir, &old, &new)?;
+            println!("passphrase changed");
+        }
         Command::Add(AddCommand::Quote { text, speaker, role, date, place, source, lang, tags, json }) => {
-            let mut archive = Archive::open(&dir)?;
+            let mut archive = open_writer(&dir)?;
             let mut item = Item::quote(text, archive.now());
             item.date = date.map(|d| d.parse::<EdtfDate>()).transpose()?;
             item.place = place;
@@ -240,7 +305,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Import { paths, json } => {
-            let mut archive = Archive::open(&dir)?;
+            let mut archive = open_writer(&dir)?;
             let bar = progress_bar();
             let mut on_progress = |p: &walkout::ingest::ImportProgress| {
                 if let Some(bar) = &bar {
@@ -278,7 +343,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Search(args) => search(&dir, args)?,
         Command::Show { id, json } => {
-            let archive = Archive::open_for_reading(&dir)?;
+            let archive = open_reader(&dir)?;
             let item = archive.get(archive.resolve_id(&id)?)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&item)?);
@@ -287,7 +352,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Edit { id, set } => {
-            let mut archive = Archive::open(&dir)?;
+            let mut archive = open_writer(&dir)?;
             let id = archive.resolve_id(&id)?;
             let mut changes = Vec::new();
             for pair in set {
@@ -298,25 +363,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("updated {}", item.id);
         }
         Command::Tag { id, tags } => {
-            let mut archive = Archive::open(&dir)?;
+            let mut archive = open_writer(&dir)?;
             let id = archive.resolve_id(&id)?;
             let item = archive.tag(id, &tags)?;
             println!("{}: {}", item.id, item.tags.join(", "));
         }
         Command::Delete { id } => {
-            let mut archive = Archive::open(&dir)?;
+            let mut archive = open_writer(&dir)?;
             let id = archive.resolve_id(&id)?;
             archive.delete(id)?;
             println!("deleted {id}");
         }
         Command::Collection(CollectionCommand::Add { name, ids }) => {
-            let mut archive = Archive::open(&dir)?;
+            let mut archive = open_writer(&dir)?;
             let ids = ids.iter().map(|i| archive.resolve_id(i)).collect::<Result<Vec<_>, _>>()?;
             archive.add_to_collection(&name, &ids)?;
             println!("{} now holds {} items", name, archive.collection_items(&name)?.len());
         }
         Command::Collection(CollectionCommand::List { json }) => {
-            let archive = Archive::open_for_reading(&dir)?;
+            let archive = open_reader(&dir)?;
             let collections = archive.collections()?;
             if json {
                 println!("{}", serde_json::to_string(&collections)?);
@@ -326,31 +391,32 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Export { format, collection, query, include_restricted, out, json } => {
-            let archive = Archive::open_for_reading(&dir)?;
+        Command::Export { format, style, collection, query, include_restricted, zip, out, json } => {
+            let format = export::Format::parse(&format)?;
+            if zip && format != export::Format::Bagit {
+                bail!("--zip is for --format bagit");
+            }
+            let archive = open_reader(&dir)?;
             let selection = match (collection, query) {
                 (Some(name), _) => Selection::Collection(name),
                 (None, Some(q)) => Selection::Query(q),
                 (None, None) => Selection::All,
             };
-            let report = match format.as_str() {
-                "json" => json_export::export(&archive, &selection, include_restricted, &out)?,
-                other => bail!("unknown export format {other:?}; this version exports: json"),
+            let options = export::ExportOptions {
+                selection,
+                include_restricted,
+                zip,
+                style: export::citation::Style::parse(&style)?,
             };
+            let report = export::export(&archive, format, &options, &out)?;
             if json {
                 println!("{}", serde_json::to_string(&report)?);
             } else {
-                println!("exported {} items and {} files to {}", report.exported, report.files, out.display());
-                if !report.left_out.is_empty() {
-                    println!(
-                        "left out {} items that are not public (use --include-restricted for restricted ones)",
-                        report.left_out.len()
-                    );
-                }
+                print_export_report(&report, &out);
             }
         }
         Command::Verify { log: true, json } => {
-            let archive = Archive::open_for_reading(&dir)?;
+            let archive = open_reader(&dir)?;
             let runs = archive.fixity_log()?;
             if json {
                 println!("{}", serde_json::to_string(&runs)?);
@@ -374,7 +440,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Backup { out, json } => {
-            let archive = Archive::open_for_reading(&dir)?;
+            let archive = open_reader(&dir)?;
             let report = archive.backup(&out)?;
             if json {
                 println!("{}", serde_json::to_string(&report)?);
@@ -383,7 +449,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Verify { log: false, json } => {
-            let mut archive = Archive::open_for_reading(&dir)?;
+            let mut archive = open_reader(&dir)?;
             let bar = progress_bar();
             let report = archive.verify_and_log(&mut |done, total| {
                 if let Some(bar) = &bar {
@@ -415,13 +481,62 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             }
         }
+        Command::Person { name, minor, at_risk, pseudonym, json } => {
+            let mut archive = open_writer(&dir)?;
+            let pseudonym = pseudonym.as_deref().map(|p| Some(p).filter(|p| !p.trim().is_empty()));
+            archive.set_person_protection(&name, minor, at_risk, pseudonym)?;
+            let person = archive.person_privacy(&name)?;
+            if json {
+                println!("{}", serde_json::to_string(&person)?);
+            } else {
+                println!(
+                    "{}: minor {}, at risk {}, pseudonym {}",
+                    person.name,
+                    person.minor,
+                    person.at_risk,
+                    person.pseudonym.as_deref().unwrap_or("—")
+                );
+            }
+        }
+        Command::Consent { name, scope, status, date, note, expires } => {
+            let mut archive = open_writer(&dir)?;
+            let record = walkout::privacy::ConsentRecord {
+                scope: walkout::privacy::ConsentScope::parse(&scope)?,
+                status: walkout::Consent::parse(&status)?,
+                date: date.map(|d| d.parse()).transpose()?,
+                note,
+                expires: expires
+                    .map(|e| e.parse().with_context(|| format!("--expires {e:?}: write YYYY-MM-DD")))
+                    .transpose()?,
+            };
+            archive.record_consent(&name, record)?;
+            println!("recorded: {name} {status} ({scope})");
+        }
+        Command::Purge { ids, person, json } => {
+            let mut archive = open_writer(&dir)?;
+            let report = match person {
+                Some(name) => archive.purge_person(&name)?,
+                None => {
+                    let ids = ids.iter().map(|i| archive.resolve_id(i)).collect::<Result<Vec<_>, _>>()?;
+                    archive.purge(&ids)?
+                }
+            };
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                println!("purged {} items and {} files", report.items.len(), report.files);
+                for e in &report.exports {
+                    println!("recall: {} export of {} to {}", e.format, e.at, e.destination);
+                }
+            }
+        }
         Command::Reindex => {
-            let mut archive = Archive::open(&dir)?;
+            let mut archive = open_writer(&dir)?;
             let count = archive.reindex()?;
             println!("reindexed {count} items");
         }
         Command::Stats { json } => {
-            let archive = Archive::open_for_reading(&dir)?;
+            let archive = open_reader(&dir)?;
             let stats = archive.stats()?;
             if json {
                 println!("{}", serde_json::to_string(&stats)?);
@@ -445,6 +560,62 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn print_export_report(report: &export::ExportReport, out: &Path) {
+    println!("exported {} items and {} files to {}", report.exported, report.files, out.display());
+    if report.left_out.is_empty() {
+        return;
+    }
+    let count = |reason: &str| report.left_out.iter().filter(|l| l.reason == reason).count();
+    let (restricted, private) = (count("restricted"), count("private"));
+    println!(
+        "left out {} items that are not public ({restricted} restricted, {private} private; use --include-restricted for restricted ones)",
+        report.left_out.len()
+    );
+    for left in &report.left_out {
+        println!("    left out {}: {}", left.id, left.reason);
+    }
+}
+
+/// Opens the archive for writing, asking for the passphrase when it is encrypted.
+fn open_writer(dir: &Path) -> anyhow::Result<Archive> {
+    if Archive::is_encrypted(dir) {
+        return Ok(Archive::unlock(dir, &passphrase("WALKOUT_PASSPHRASE", "Passphrase")?)?);
+    }
+    Ok(Archive::open(dir)?)
+}
+
+/// Opens the archive for reading (read-only when another process writes to it).
+fn open_reader(dir: &Path) -> anyhow::Result<Archive> {
+    if Archive::is_encrypted(dir) {
+        return Ok(Archive::unlock_for_reading(dir, &passphrase("WALKOUT_PASSPHRASE", "Passphrase")?)?);
+    }
+    Ok(Archive::open_for_reading(dir)?)
+}
+
+/// A passphrase from the environment, or typed at a hidden prompt.
+fn passphrase(env: &str, prompt: &str) -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var(env) {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("the archive is encrypted: set {env} or run in a terminal to be asked");
+    }
+    Ok(rpassword::prompt_password(format!("{prompt}: "))?)
+}
+
+/// A new passphrase from the environment, or typed twice at a hidden prompt.
+fn new_passphrase(env: &str, prompt: &str) -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var(env) {
+        return Ok(p);
+    }
+    let first = passphrase(env, prompt)?;
+    let again = rpassword::prompt_password("Again: ")?;
+    if first != again {
+        bail!("the two passphrases differ");
+    }
+    Ok(first)
+}
+
 fn progress_bar() -> Option<ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
@@ -455,7 +626,7 @@ fn progress_bar() -> Option<ProgressBar> {
 }
 
 fn search(dir: &Path, args: SearchArgs) -> anyhow::Result<()> {
-    let archive = Archive::open_for_reading(dir)?;
+    let archive = open_reader(dir)?;
     let sort = match args.sort.as_str() {
         "relevance" => SortOrder::Relevance,
         "date" | "date-desc" => SortOrder::DateDesc,

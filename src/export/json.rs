@@ -50,8 +50,7 @@ pub fn export(archive: &Archive, selection: &Selection, include_restricted: bool
     let mut files = 0;
     for sha in items.iter().filter_map(Item::sha256).collect::<BTreeSet<_>>() {
         let target = out.join("files").join(sha);
-        let source = archive.files().path_of(sha);
-        fs::copy(&source, &target).map_err(|e| Error::io(&source, e))?;
+        archive.files().copy_out(sha, &target)?;
         files += 1;
     }
     let ids: BTreeSet<_> = items.iter().map(|i| i.id).collect();
@@ -100,5 +99,6 @@ pub fn export(archive: &Archive, selection: &Selection, include_restricted: bool
     let path = out.join(FILE_NAME);
     let json = serde_json::to_vec_pretty(&doc).map_err(|e| Error::invalid("export", e.to_string()))?;
     fs::write(&path, json).map_err(|e| Error::io(&path, e))?;
+    super::log_export(archive, "json", out, &doc.items)?;
     Ok(ExportReport { exported: doc.items.len() as u64, files, left_out })
 }

@@ -1,9 +1,13 @@
 //! Original files, stored by content. A file's SHA-256 is its name (`files/ab/cdef…`) and its
 //! fixity value: the same bytes are stored once, and `verify` re-hashes them. Writes go to a
 //! temp file, are fsynced, then renamed into place, so a crash never leaves a half file under a
-//! hash name.
+//! hash name. In an encrypted archive the contents are sealed with the archive's file cipher
+//! and the names are keyed hashes of the content hash, so neither reveals what is stored.
 
+pub mod clean_image;
+pub mod decode;
 pub mod photo_meta;
+pub mod thumbs;
 
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
@@ -11,12 +15,14 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::crypto::FileCipher;
 use crate::error::{Error, Result};
 
 /// The content-addressed file store under `<archive>/files`.
 #[derive(Clone, Debug)]
 pub struct BlobStore {
     root: PathBuf,
+    cipher: Option<FileCipher>,
 }
 
 /// What storing a file gave.
@@ -44,13 +50,56 @@ const TEMP_DIR: &str = ".tmp";
 impl BlobStore {
     /// The store rooted at `root` (created on first write).
     pub fn new(root: impl Into<PathBuf>) -> BlobStore {
-        BlobStore { root: root.into() }
+        BlobStore { root: root.into(), cipher: None }
     }
 
-    /// Where the file with this hash lives.
+    /// A store whose files are sealed with `cipher`.
+    pub fn encrypted(root: impl Into<PathBuf>, cipher: FileCipher) -> BlobStore {
+        BlobStore { root: root.into(), cipher: Some(cipher) }
+    }
+
+    /// The same store (same encryption) rooted elsewhere, e.g. in a backup.
+    pub fn with_root(&self, root: impl Into<PathBuf>) -> BlobStore {
+        BlobStore { root: root.into(), cipher: self.cipher.clone() }
+    }
+
+    /// Whether the files are encrypted on disk.
+    pub fn is_encrypted(&self) -> bool {
+        self.cipher.is_some()
+    }
+
+    /// Where the file with this hash lives (its bytes are ciphertext in an encrypted archive:
+    /// read it with `read`).
     pub fn path_of(&self, sha256: &str) -> PathBuf {
-        let (dir, rest) = sha256.split_at(2.min(sha256.len()));
+        let name = match &self.cipher {
+            Some(cipher) => cipher.name_for(sha256),
+            None => sha256.to_string(),
+        };
+        let (dir, rest) = name.split_at(2.min(name.len()));
         self.root.join(dir).join(rest)
+    }
+
+    /// The contents of a stored file (decrypted in an encrypted archive).
+    pub fn read(&self, sha256: &str) -> Result<Vec<u8>> {
+        let path = self.path_of(sha256);
+        let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        match &self.cipher {
+            None => Ok(bytes),
+            Some(cipher) => cipher
+                .open(&bytes)
+                .ok_or_else(|| Error::bad_file(&path, "the stored file was altered: it no longer decrypts")),
+        }
+    }
+
+    /// Writes a copy of a stored file's plaintext to `target`.
+    pub fn copy_out(&self, sha256: &str, target: &Path) -> Result<()> {
+        match &self.cipher {
+            None => {
+                let source = self.path_of(sha256);
+                fs::copy(&source, target).map(|_| ()).map_err(|e| Error::io(&source, e))
+            }
+            Some(_) => fs::write(target, self.read(sha256)?).map_err(|e| Error::io(target, e)),
+        }
     }
 
     /// Whether a file with this hash is stored.
@@ -62,7 +111,13 @@ impl BlobStore {
     pub fn put_bytes(&self, bytes: &[u8]) -> Result<StoredBlob> {
         let sha256 = hex::encode(Sha256::digest(bytes));
         if !self.contains(&sha256) {
-            self.write_atomically(&sha256, |f| f.write_all(bytes))?;
+            match &self.cipher {
+                Some(cipher) => {
+                    let sealed = cipher.seal(bytes)?;
+                    self.write_atomically(&sha256, |f| f.write_all(&sealed))?;
+                }
+                None => self.write_atomically(&sha256, |f| f.write_all(bytes))?,
+            }
         }
         Ok(StoredBlob { sha256, size: bytes.len() as u64 })
     }
@@ -89,7 +144,16 @@ impl BlobStore {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Fixity::Missing),
             Err(e) => return Err(Error::io(&path, e)),
         };
-        let actual = hash_reader(file).map_err(|e| Error::io(&path, e))?;
+        let actual = match &self.cipher {
+            None => hash_reader(file).map_err(|e| Error::io(&path, e))?,
+            Some(cipher) => {
+                let sealed = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+                match cipher.open(&sealed) {
+                    Some(plain) => hash_reader(plain.as_slice()).map_err(|e| Error::io(&path, e))?,
+                    None => return Ok(Fixity::Mismatch),
+                }
+            }
+        };
         Ok(if actual == sha256 { Fixity::Ok } else { Fixity::Mismatch })
     }
 

@@ -171,6 +171,19 @@ impl SearchIndex {
         SearchIndex::with_index(index, fields, true, dir, 0)
     }
 
+    /// Creates an empty index held in memory only (for encrypted archives: nothing of it ever
+    /// touches the disk; it is rebuilt from the database at unlock).
+    pub fn create_in_ram() -> Result<SearchIndex> {
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        SearchIndex::with_index(index, fields, true, Path::new(""), 0)
+    }
+
+    /// Whether the index lives in memory only.
+    pub fn is_in_ram(&self) -> bool {
+        self.dir.as_os_str().is_empty()
+    }
+
     fn with_index(index: Index, fields: Fields, writable: bool, dir: &Path, applied: i64) -> Result<SearchIndex> {
         analysis::register(&index);
         let policy = if writable { ReloadPolicy::Manual } else { ReloadPolicy::OnCommitWithDelay };
@@ -210,9 +223,10 @@ impl SearchIndex {
         self.writer.as_mut().ok_or(Error::ReadOnly)
     }
 
-    /// Queues an item to be (re)indexed at the next commit.
-    pub fn stage_item(&mut self, item: &Item) -> Result<()> {
-        let doc = self.document(item);
+    /// Queues an item to be (re)indexed at the next commit, with its effective sensitivity
+    /// (its own, raised by the rules about the people in it).
+    pub fn stage_item(&mut self, item: &Item, sensitivity: Sensitivity) -> Result<()> {
+        let doc = self.document(item, sensitivity);
         let id_term = Term::from_field_text(self.fields.id, &item.id.to_string());
         let writer = self.writer()?;
         writer.delete_term(id_term);
@@ -263,7 +277,7 @@ impl SearchIndex {
         Ok(self.reader.reload()?)
     }
 
-    fn document(&self, item: &Item) -> TantivyDocument {
+    fn document(&self, item: &Item, sensitivity: Sensitivity) -> TantivyDocument {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, item.id.to_string());
@@ -275,7 +289,7 @@ impl SearchIndex {
             Stemming::Spanish => doc.add_text(f.text.spanish, &text),
             Stemming::None => {}
         }
-        doc.add_text(f.sensitivity, item.sensitivity.as_str());
+        doc.add_text(f.sensitivity, sensitivity.as_str());
         doc.add_facet(f.facets[0], Facet::from_path([item.kind().as_str()]));
         for tag in &item.tags {
             doc.add_text(f.tag, name_key(tag));

@@ -5,7 +5,11 @@
 //! and simply runs again for the rest.
 
 pub mod article;
+pub mod bag;
+pub mod omeka_csv;
+pub mod pdf;
 pub mod photo;
+mod pipeline;
 pub mod quotes;
 pub mod sniff;
 
@@ -16,11 +20,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 
+use self::pipeline::ReadFile;
 use self::sniff::FileKind;
 use crate::archive::Archive;
 use crate::error::{Error, Result};
 use crate::export::json::{ExportDocument, FILE_NAME as EXPORT_FILE, FORMAT as EXPORT_FORMAT};
-use crate::files::hash_reader;
 use crate::model::{Id, Item, ItemKind};
 use crate::store;
 
@@ -30,14 +34,20 @@ const BATCH: usize = 2000;
 /// Limits that protect the machine from hostile files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
 pub struct ImportLimits {
     /// Largest file accepted, in bytes.
     pub max_file_bytes: u64,
+    /// Largest image accepted, in pixels (width × height as its header claims), checked before
+    /// any pixel is decoded.
+    pub max_pixels: u64,
+    /// Threads that read and decode files at once; 0 means one per core.
+    pub max_threads: usize,
 }
 
 impl Default for ImportLimits {
     fn default() -> Self {
-        ImportLimits { max_file_bytes: 2 * 1024 * 1024 * 1024 }
+        ImportLimits { max_file_bytes: 2 * 1024 * 1024 * 1024, max_pixels: 100_000_000, max_threads: 0 }
     }
 }
 
@@ -114,6 +124,15 @@ pub fn collect_files(paths: &[PathBuf]) -> Vec<PathBuf> {
                 out.push(path.join(EXPORT_FILE));
                 return;
             }
+            // A CSV export or a bag is read whole, never as loose files.
+            if let Some(items) = omeka_csv::export_in(path) {
+                out.push(items);
+                return;
+            }
+            if bag::is_bag(path) {
+                out.push(path.to_path_buf());
+                return;
+            }
             let Ok(entries) = fs::read_dir(path) else {
                 out.push(path.to_path_buf());
                 return;
@@ -148,8 +167,11 @@ struct Pending {
 }
 
 impl Archive {
-    /// Imports files and folders (recursively). `progress` is called before each file;
-    /// setting `cancel` stops after the current file, keeping everything already read.
+    /// Imports files and folders (recursively). Files are read, hashed and decoded on every
+    /// core, a work batch at a time, while this thread checks for duplicates and commits.
+    /// `progress` is called as files finish; setting `cancel` stops within the current work
+    /// batch, keeping everything already read, so running the same import again adds only what
+    /// is missing.
     pub fn import_paths(
         &mut self,
         paths: &[PathBuf],
@@ -163,97 +185,148 @@ impl Archive {
         let files = collect_files(paths);
         let mut report = ImportReport::default();
         let mut pending = Pending::default();
-        for (done, path) in files.iter().enumerate() {
+        let threads = pipeline::threads(limits);
+        let mut done = 0;
+        for batch in pipeline::work_batches(&files, threads * pipeline::FILES_PER_CORE) {
             if cancel.load(Ordering::Relaxed) {
-                report.cancelled = true;
                 break;
             }
-            progress(&ImportProgress { done, total: files.len(), current: path.clone() });
-            let shown = path.display().to_string();
-            if let Err(reason) = self.import_file(path, limits, &mut pending, &mut report) {
-                report.failed.push(Failed { path: shown, error: reason });
-            }
+            progress(&ImportProgress { done, total: files.len(), current: files[batch.start].clone() });
+            done += self.import_batch(
+                &files[batch],
+                limits,
+                threads,
+                progress,
+                (done, files.len()),
+                cancel,
+                &mut pending,
+                &mut report,
+            )?;
             if pending.items.len() >= BATCH {
                 self.flush(&mut pending, &mut report)?;
             }
         }
+        report.cancelled = cancel.load(Ordering::Relaxed) && done < files.len();
         self.flush(&mut pending, &mut report)?;
-        progress(&ImportProgress { done: files.len(), total: files.len(), current: PathBuf::new() });
+        progress(&ImportProgress { done, total: files.len(), current: PathBuf::new() });
         Ok(report)
     }
 
-    fn import_file(
+    /// One work batch: read and hash in parallel, drop duplicates, analyse the new files in
+    /// parallel, then queue the results in file order. Returns how many files it finished.
+    #[allow(clippy::too_many_arguments)]
+    fn import_batch(
+        &mut self,
+        files: &[PathBuf],
+        limits: ImportLimits,
+        threads: usize,
+        progress: &mut dyn FnMut(&ImportProgress),
+        (done, total): (usize, usize),
+        cancel: &AtomicBool,
+        pending: &mut Pending,
+        report: &mut ImportReport,
+    ) -> Result<usize> {
+        let read = pipeline::parallel_map(files, threads, cancel, |path| pipeline::read_file(path, limits));
+        // Which stored files are new: not in the archive, not earlier in this import.
+        let mut first_in_batch: HashMap<&str, usize> = HashMap::new();
+        let mut new = Vec::new();
+        for (i, r) in read.iter().enumerate() {
+            if let Some(Ok(ReadFile::Blob { kind, bytes, sha256 })) = r {
+                let known = self.existing_file(sha256, pending)?.is_some();
+                if !known && first_in_batch.insert(sha256.as_str(), i).is_none() {
+                    new.push((i, *kind, bytes.as_slice(), sha256.as_str()));
+                }
+            }
+        }
+        let now = self.now();
+        let thumbs_dir = (!self.files().is_encrypted()).then(|| self.thumbs_dir());
+        let analysed = pipeline::parallel_map(&new, threads, cancel, |(i, kind, bytes, sha256)| {
+            pipeline::analyse(&files[*i], *kind, bytes, sha256, now, limits, thumbs_dir.as_deref())
+        });
+        let firsts: HashSet<usize> = new.iter().map(|(i, ..)| *i).collect();
+        let mut analysed: HashMap<usize, Result<pipeline::Analysed, String>> =
+            new.iter().zip(analysed).filter_map(|((i, ..), a)| a.map(|a| (*i, a))).collect();
+        drop((new, first_in_batch));
+        let mut finished = 0;
+        for (i, (path, r)) in files.iter().zip(read).enumerate() {
+            let Some(r) = r else { break };
+            let shown = path.display().to_string();
+            let outcome = match r {
+                Err(reason) => Err(reason),
+                Ok(ReadFile::Bag) => self.import_bag(path, limits, pending, report),
+                Ok(ReadFile::Sheet { kind, bytes }) => self.import_sheet(path, kind, bytes, pending, report),
+                Ok(ReadFile::Blob { kind, bytes, sha256 }) => match self.existing_file(&sha256, pending)? {
+                    Some(id) => {
+                        report.duplicates.push(Duplicate { path: shown.clone(), id });
+                        Ok(())
+                    }
+                    None => match analysed.remove(&i) {
+                        // Skipped by a cancel: left for the next run.
+                        None if firsts.contains(&i) => break,
+                        None => {
+                            Err("the same bytes as another file of this import, which could not be imported"
+                                .to_string())
+                        }
+                        Some(Err(reason)) => Err(reason),
+                        Some(Ok(a)) => match self.files().put_bytes(&bytes) {
+                            Err(e) => Err(e.to_string()),
+                            Ok(_) => {
+                                let warnings = a.warnings.into_iter().map(|w| Failed { path: shown.clone(), error: w });
+                                report.warnings.extend(warnings);
+                                pending.files.insert(sha256.clone(), a.item.id);
+                                pending.blobs.push((sha256, bytes.len() as u64, kind.media_type()));
+                                pending.items.push(a.item);
+                                pending.sources.push(shown.clone());
+                                Ok(())
+                            }
+                        },
+                    },
+                },
+            };
+            if let Err(reason) = outcome {
+                report.failed.push(Failed { path: shown, error: reason });
+            }
+            finished += 1;
+            progress(&ImportProgress { done: done + finished, total, current: path.clone() });
+        }
+        Ok(finished)
+    }
+
+    /// A quote sheet, a Walkout export or a CSV export, from its bytes.
+    fn import_sheet(
         &mut self,
         path: &Path,
-        limits: ImportLimits,
+        kind: FileKind,
+        bytes: Vec<u8>,
         pending: &mut Pending,
         report: &mut ImportReport,
     ) -> Result<(), String> {
-        let meta = fs::metadata(path).map_err(|e| describe_io(&e))?;
-        if !meta.is_file() {
-            return Err("not a regular file".to_string());
-        }
-        if meta.len() > limits.max_file_bytes {
-            return Err(format!(
-                "the file is {} MB, over the import limit of {} MB",
-                meta.len() / 1_000_000,
-                limits.max_file_bytes / 1_000_000
-            ));
-        }
-        let bytes = fs::read(path).map_err(|e| describe_io(&e))?;
-        let kind = sniff::sniff(path, &bytes[..bytes.len().min(4096)])?;
         let now = self.now();
         let shown = path.display().to_string();
-        match kind {
-            FileKind::Csv | FileKind::Json | FileKind::JsonLines => {
-                let text = String::from_utf8(bytes)
-                    .map_err(|e| format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))?;
-                if kind == FileKind::Json && is_export(&text) {
-                    return self.import_export(path, &text, pending, report);
-                }
-                let rows = match kind {
-                    FileKind::Csv => quotes::from_csv(&text, now)?,
-                    FileKind::Json => quotes::from_json(&text, now)?,
-                    _ => quotes::from_json_lines(&text, now),
-                };
-                if rows.is_empty() {
-                    return Err("the file holds no quotes".to_string());
-                }
-                for (line, row) in rows {
-                    let at = format!("{shown}:{line}");
-                    match row {
-                        Ok(item) => self.queue_quote(item, &at, pending, report).map_err(|e| e.to_string())?,
-                        Err(e) => report.failed.push(Failed { path: at, error: e.reason }),
-                    }
-                }
-                Ok(())
-            }
-            FileKind::Pdf => Err("PDF articles cannot be imported yet; save the article as HTML or text".to_string()),
-            _ => {
-                let sha256 = hash_reader(bytes.as_slice()).map_err(|e| e.to_string())?;
-                if let Some(id) = self.existing_file(&sha256, pending).map_err(|e| e.to_string())? {
-                    report.duplicates.push(Duplicate { path: shown, id });
-                    return Ok(());
-                }
-                let item = if kind.is_photo() {
-                    let (item, warnings) = photo::photo_item(path, &bytes, kind, &sha256, now)?;
-                    report.warnings.extend(warnings.into_iter().map(|w| Failed { path: shown.clone(), error: w }));
-                    item
-                } else {
-                    let text = String::from_utf8_lossy(&bytes);
-                    match kind {
-                        FileKind::Html => article::from_html(path, &text, &sha256, now)?,
-                        _ => article::from_text(path, &text, &sha256, now)?,
-                    }
-                };
-                self.files().put_bytes(&bytes).map_err(|e| e.to_string())?;
-                pending.files.insert(sha256.clone(), item.id);
-                pending.blobs.push((sha256, bytes.len() as u64, kind.media_type()));
-                pending.items.push(item);
-                pending.sources.push(shown);
-                Ok(())
+        let text = String::from_utf8(bytes)
+            .map_err(|e| format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))?;
+        if kind == FileKind::Json && is_export(&text) {
+            return self.import_export(path, &text, pending, report);
+        }
+        if kind == FileKind::Csv && omeka_csv::is_export(&text) {
+            return self.import_omeka_csv(path, &text, pending, report);
+        }
+        let rows = match kind {
+            FileKind::Csv => quotes::from_csv(&text, now)?,
+            FileKind::Json => quotes::from_json(&text, now)?,
+            _ => quotes::from_json_lines(&text, now),
+        };
+        if rows.is_empty() {
+            return Err("the file holds no quotes".to_string());
+        }
+        for (line, row) in rows {
+            let at = format!("{shown}:{line}");
+            match row {
+                Ok(item) => self.queue_quote(item, &at, pending, report).map_err(|e| e.to_string())?,
+                Err(e) => report.failed.push(Failed { path: at, error: e.reason }),
             }
         }
+        Ok(())
     }
 
     fn existing_file(&self, sha256: &str, pending: &Pending) -> Result<Option<Id>> {

@@ -9,7 +9,7 @@ use super::entities::{
 };
 use crate::date::EdtfDate;
 use crate::error::{Error, Result};
-use crate::model::{ArticleDetails, Gps, Id, Item, ItemDetails, PhotoDetails, QuoteDetails};
+use crate::model::{ArticleDetails, Gps, Id, Item, ItemDetails, PhotoDetails, QuoteDetails, Redaction};
 
 /// What happened to an item, as the change log records it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -272,6 +272,20 @@ fn write_links(conn: &Connection, item: &Item, replace: bool) -> Result<()> {
     if replace {
         conn.prepare_cached("DELETE FROM item_tags WHERE item_id = ?1")?.execute([&id])?;
         conn.prepare_cached("DELETE FROM item_authors WHERE item_id = ?1")?.execute([&id])?;
+        conn.prepare_cached("DELETE FROM item_people WHERE item_id = ?1")?.execute([&id])?;
+        conn.prepare_cached("DELETE FROM redactions WHERE item_id = ?1")?.execute([&id])?;
+    }
+    for (position, name) in item.people.iter().enumerate() {
+        let person = person_id_or_create(conn, name)?;
+        conn.prepare_cached("INSERT OR IGNORE INTO item_people (item_id, person_id, position) VALUES (?1, ?2, ?3)")?
+            .execute(params![id, person, position as i64])?;
+    }
+    for (position, r) in item.redactions.iter().enumerate() {
+        let r = r.clone().checked()?;
+        conn.prepare_cached(
+            "INSERT INTO redactions (item_id, position, x, y, w, h, label) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![id, position as i64, r.x, r.y, r.w, r.h, r.label])?;
     }
     for tag in item.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
         let tag_id = tag_id_or_create(conn, tag)?;
@@ -325,6 +339,19 @@ fn load_links(conn: &Connection, item: &mut Item) -> Result<()> {
              WHERE ci.item_id = ?1 ORDER BY c.name",
         )?
         .query_map([&id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    item.people = conn
+        .prepare_cached(
+            "SELECT p.name FROM item_people ip JOIN persons p ON p.id = ip.person_id \
+             WHERE ip.item_id = ?1 ORDER BY ip.position",
+        )?
+        .query_map([&id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    item.redactions = conn
+        .prepare_cached("SELECT x, y, w, h, label FROM redactions WHERE item_id = ?1 ORDER BY position")?
+        .query_map([&id], |r| {
+            Ok(Redaction { x: r.get(0)?, y: r.get(1)?, w: r.get(2)?, h: r.get(3)?, label: r.get(4)? })
+        })?
         .collect::<Result<_, _>>()?;
     if let ItemDetails::Article(a) = &mut item.details {
         a.authors = conn
@@ -396,6 +423,8 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
         description: r.get(6)?,
         tags: Vec::new(),
         collections: Vec::new(),
+        people: Vec::new(),
+        redactions: Vec::new(),
         language: r.get(7)?,
         source: r.get(8)?,
         credit: r.get(9)?,

@@ -135,6 +135,49 @@ pub const MIGRATIONS: &[&str] = &[
         failures TEXT NOT NULL
     );
     "#,
+    // 3: protecting the people in the archive: flags and consent records on people, the people
+    // an item shows or mentions, redaction boxes on photos, and a log of exports for takedowns.
+    r#"
+    ALTER TABLE persons ADD COLUMN minor INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE persons ADD COLUMN at_risk INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE persons ADD COLUMN pseudonym TEXT;
+    CREATE TABLE consents (
+        id TEXT PRIMARY KEY,
+        person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+        scope TEXT NOT NULL CHECK (scope IN ('quote', 'name', 'image', 'location')),
+        status TEXT NOT NULL CHECK (status IN ('unknown', 'granted', 'withheld')),
+        date TEXT,
+        note TEXT,
+        expires TEXT,
+        recorded_at TEXT NOT NULL
+    );
+    CREATE INDEX consents_person ON consents(person_id);
+    CREATE TABLE item_people (
+        item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        person_id TEXT NOT NULL REFERENCES persons(id),
+        position INTEGER NOT NULL,
+        PRIMARY KEY (item_id, person_id)
+    );
+    CREATE INDEX item_people_person ON item_people(person_id);
+    CREATE TABLE redactions (
+        item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        x REAL NOT NULL, y REAL NOT NULL, w REAL NOT NULL, h REAL NOT NULL,
+        label TEXT,
+        PRIMARY KEY (item_id, position)
+    );
+    CREATE TABLE exports (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        format TEXT NOT NULL,
+        destination TEXT NOT NULL
+    );
+    CREATE TABLE export_items (
+        export_id INTEGER NOT NULL REFERENCES exports(id) ON DELETE CASCADE,
+        item_id TEXT NOT NULL
+    );
+    CREATE INDEX export_items_item ON export_items(item_id);
+    "#,
 ];
 
 /// The archive format this binary writes: the number of migrations it knows.

@@ -5,6 +5,7 @@
 mod entities;
 mod items;
 pub mod migrations;
+mod people;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -13,6 +14,7 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use entities::*;
 pub use items::*;
+pub use people::*;
 
 use crate::error::{Error, Result};
 
@@ -37,6 +39,12 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) the database at `path`.
     pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
+        Store::open_keyed(path, mode, None)
+    }
+
+    /// Opens (or creates) a database encrypted with SQLCipher under `key` (a `PRAGMA key`
+    /// literal); `None` opens a plain database.
+    pub fn open_keyed(path: &Path, mode: OpenMode, key: Option<&str>) -> Result<Store> {
         let flags = match mode {
             OpenMode::Create => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
             OpenMode::Write => OpenFlags::SQLITE_OPEN_READ_WRITE,
@@ -46,8 +54,24 @@ impl Store {
             return Err(Error::NoArchive { path: path.parent().unwrap_or(path).to_path_buf() });
         }
         let mut conn = Connection::open_with_flags(path, flags)?;
+        if let Some(key) = key {
+            // Must be the first statement on the connection.
+            conn.execute_batch(&format!("PRAGMA key = \"{key}\";"))?;
+        }
+        // Temporary tables and indices stay in memory, never in plaintext temp files.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.busy_timeout(Duration::from_secs(10))?;
+        if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+            let path = path.parent().unwrap_or(path).to_path_buf();
+            return Err(match (e.sqlite_error_code(), key) {
+                (Some(rusqlite::ErrorCode::NotADatabase), Some(_)) => Error::WrongPassphrase { path },
+                (Some(rusqlite::ErrorCode::NotADatabase), None) => Error::Locked { path },
+                _ => e.into(),
+            });
+        }
         conn.pragma_update(None, "foreign_keys", true)?;
+        // Deleted rows are overwritten, not left in free pages: a takedown must really remove text.
+        conn.pragma_update(None, "secure_delete", true)?;
         if mode == OpenMode::ReadOnly {
             migrations::check_supported(&conn, path)?;
         } else {
@@ -80,6 +104,15 @@ impl Store {
     /// Whether this connection may write.
     pub fn is_read_only(&self) -> bool {
         self.read_only
+    }
+
+    /// Leaves no trace of deleted content in the files: checkpoints and truncates the WAL, then
+    /// vacuums free pages away (with `secure_delete` on, deleted rows were already overwritten).
+    pub fn scrub(&self) -> Result<()> {
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.conn.execute_batch("VACUUM")?;
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// `PRAGMA integrity_check`'s verdict: `ok` or the problems found.

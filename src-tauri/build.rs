@@ -1,0 +1,27 @@
+//! Declares the app's commands so that each one needs an explicit permission in
+//! `capabilities/`: a command not listed there cannot be called from the window.
+
+const COMMANDS: &[&str] = &[
+    "archive_info",
+    "search",
+    "get_item",
+    "update_item",
+    "delete_item",
+    "stats",
+    "describe_date",
+    "list_tags",
+    "list_people",
+    "list_places",
+    "list_events",
+    "list_collections",
+    "add_to_collection",
+    "import_paths",
+    "cancel_import",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build failed");
+}

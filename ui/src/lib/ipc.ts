@@ -1,0 +1,51 @@
+// The only door to Rust: one typed function per command. Argument and result types are
+// generated from the Rust types (src/bindings, never edited by hand).
+import { invoke } from "@tauri-apps/api/core";
+import type {
+  AppError,
+  ArchiveInfo,
+  Collection,
+  Event,
+  ImportReport,
+  Item,
+  Person,
+  Place,
+  SearchRequest,
+  SearchResults,
+  Stats,
+  TagCount,
+} from "../bindings";
+
+export type * from "../bindings";
+
+/** Whether a thrown value is a command's typed error. */
+export function isAppError(value: unknown): value is AppError {
+  return typeof value === "object" && value !== null && "code" in value && "message" in value;
+}
+
+/** Any thrown value as an AppError (a failure outside our commands becomes `internal`). */
+export function asAppError(value: unknown): AppError {
+  if (isAppError(value)) return value;
+  return { code: "internal", message: String(value) };
+}
+
+export const ipc = {
+  archiveInfo: () => invoke<ArchiveInfo>("archive_info"),
+  search: (request: SearchRequest) => invoke<SearchResults>("search", { request }),
+  getItem: (id: string) => invoke<Item>("get_item", { id }),
+  updateItem: (item: Item) => invoke<Item>("update_item", { item }),
+  deleteItem: (id: string) => invoke<void>("delete_item", { id }),
+  stats: () => invoke<Stats>("stats"),
+  describeDate: (date: string) => invoke<string>("describe_date", { date }),
+  listTags: () => invoke<TagCount[]>("list_tags"),
+  listPeople: () => invoke<Person[]>("list_people"),
+  listPlaces: () => invoke<Place[]>("list_places"),
+  listEvents: () => invoke<Event[]>("list_events"),
+  listCollections: () => invoke<Collection[]>("list_collections"),
+  addToCollection: (name: string, ids: string[]) => invoke<void>("add_to_collection", { name, ids }),
+  importPaths: (paths: string[]) => invoke<ImportReport>("import_paths", { paths }),
+  cancelImport: () => invoke<void>("cancel_import"),
+};
+
+/** The event that carries ImportProgress while an import runs (see src-tauri commands.rs). */
+export const IMPORT_PROGRESS = "import-progress";

@@ -1,0 +1,169 @@
+// What the library shows: the search request built from the search field, the sidebar and the
+// filter chips, and the results, loaded a page at a time as the list scrolls (an archive may
+// hold 100k items; only the visible pages are ever fetched).
+import { ipc, asAppError } from "./ipc";
+import type { AppError, ItemKind, SearchHit, SearchRequest, SearchResults, SortOrder } from "./ipc";
+
+export const PAGE_SIZE = 60;
+/** How long typing pauses before the search runs. */
+export const TYPING_DELAY_MS = 120;
+
+export type Facets = SearchResults["facets"];
+export type BrowseKind = "tags" | "people" | "places" | "events";
+
+/** What the list column shows. */
+export type View = { kind: "library" } | { kind: "collection"; name: string } | { kind: "browse"; what: BrowseKind };
+
+export interface Filters {
+  kind: ItemKind | null;
+  tag: string | null;
+  year: number | null;
+  place: string | null;
+  speaker: string | null;
+}
+
+export const noFilters = (): Filters => ({ kind: null, tag: null, year: null, place: null, speaker: null });
+
+class Library {
+  query = $state("");
+  view = $state<View>({ kind: "library" });
+  filters = $state<Filters>(noFilters());
+  sort = $state<SortOrder>("relevance");
+  readingRoom = $state(false);
+
+  /** The results of the last finished search (its first page and facets). */
+  total = $state(0);
+  facets = $state<Facets>({});
+  corrected = $state<SearchResults["corrected"]>([]);
+  /** The query the shown results answer (the field may already hold newer words). */
+  answeredQuery = $state("");
+  hiddenByReadingRoom = $state(0);
+  loading = $state(false);
+  error = $state<AppError | null>(null);
+  /** Loaded pages by page number; replaced (not mutated) so the list re-renders. */
+  pages = $state.raw<Map<number, SearchHit[]>>(new Map());
+  /** Bumped when a new search replaced the results (the list scrolls back to the top). */
+  version = $state(0);
+
+  selectedId = $state<string | null>(null);
+  selectedIndex = $state(-1);
+
+  #generation = 0;
+  #pending = new Set<number>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  request(offset = 0, limit = PAGE_SIZE): SearchRequest {
+    const f = this.filters;
+    return {
+      query: this.query.trim(),
+      kinds: f.kind ? [f.kind] : [],
+      tags: f.tag ? [f.tag] : [],
+      collection: this.view.kind === "collection" ? this.view.name : null,
+      speaker: f.speaker,
+      place: f.place,
+      year: f.year,
+      from: null,
+      to: null,
+      max_sensitivity: this.readingRoom ? "public" : null,
+      sort: this.sort,
+      offset,
+      limit,
+    };
+  }
+
+  /** Runs the search after `delay` ms; a newer call replaces a waiting one. */
+  schedule(delay = 0): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.refresh(), delay);
+  }
+
+  /** Searches from the first page, keeping the selection when the item is still there. */
+  async refresh(): Promise<void> {
+    const generation = ++this.#generation;
+    this.#pending.clear();
+    this.loading = true;
+    const request = this.request();
+    try {
+      const results = await ipc.search(request);
+      let hidden = 0;
+      if (this.readingRoom) {
+        const all = await ipc.search({ ...request, max_sensitivity: null, offset: 0, limit: 1 });
+        hidden = Math.max(0, all.total - results.total);
+      }
+      if (generation !== this.#generation) return;
+      this.total = results.total;
+      this.facets = results.facets;
+      this.corrected = results.corrected;
+      this.answeredQuery = request.query;
+      this.hiddenByReadingRoom = hidden;
+      this.pages = new Map([[0, results.hits]]);
+      this.version += 1;
+      this.error = null;
+      // The detail pane keeps showing a selected item that this search does not find.
+      this.selectedIndex = results.hits.findIndex((hit) => hit.id === this.selectedId);
+    } catch (e) {
+      if (generation === this.#generation) this.error = asAppError(e);
+    } finally {
+      if (generation === this.#generation) this.loading = false;
+    }
+  }
+
+  /** The hit at `index`, starting to load its page when it is not there yet. */
+  hitAt(index: number): SearchHit | undefined {
+    const page = Math.floor(index / PAGE_SIZE);
+    const hits = this.pages.get(page);
+    if (!hits) {
+      void this.#loadPage(page);
+      return undefined;
+    }
+    return hits[index - page * PAGE_SIZE];
+  }
+
+  async #loadPage(page: number): Promise<void> {
+    if (this.#pending.has(page)) return;
+    this.#pending.add(page);
+    const generation = this.#generation;
+    try {
+      const results = await ipc.search(this.request(page * PAGE_SIZE, PAGE_SIZE));
+      if (generation !== this.#generation) return;
+      const pages = new Map(this.pages);
+      pages.set(page, results.hits);
+      this.pages = pages;
+    } catch (e) {
+      if (generation === this.#generation) this.error = asAppError(e);
+    } finally {
+      this.#pending.delete(page);
+    }
+  }
+
+  select(index: number): void {
+    const hit = this.hitAt(index);
+    this.selectedIndex = index;
+    if (hit) this.selectedId = hit.id;
+  }
+
+  setFilter<K extends keyof Filters>(key: K, value: Filters[K]): void {
+    this.filters = { ...this.filters, [key]: value };
+    this.schedule();
+  }
+
+  clearFilters(): void {
+    this.filters = noFilters();
+    this.schedule();
+  }
+
+  get hasFilters(): boolean {
+    const f = this.filters;
+    return f.kind !== null || f.tag !== null || f.year !== null || f.place !== null || f.speaker !== null;
+  }
+
+  show(view: View, kind: ItemKind | null = null): void {
+    this.view = view;
+    if (view.kind !== "browse") {
+      this.filters = { ...this.filters, kind };
+      this.schedule();
+    }
+  }
+}
+
+export const library = new Library();
