@@ -3,10 +3,12 @@
 # types generate: regenerates them, then asks git whether anything changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 
 # The app crate embeds ui/dist when it compiles, so the UI must be built first.
 if [ ! -f ui/dist/index.html ]; then
-  (cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run --silent build)
+  need_ui_modules
+  (cd ui && npm run --silent build)
 fi
 cargo test -p walkout-app --quiet export_bindings
 if ! git diff --exit-code --stat -- ui/src/bindings || [ -n "$(git ls-files --others --exclude-standard ui/src/bindings)" ]; then
