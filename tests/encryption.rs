@@ -7,22 +7,6 @@ use walkout::{Archive, Error, SearchRequest};
 
 use crate::common::*;
 
-fn grep_folder(root: &std::path::Path, needle: &[u8]) -> Vec<String> {
-    let mut hits = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if std::fs::read(&path).is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle)) {
-                hits.push(path.display().to_string());
-            }
-        }
-    }
-    hits
-}
-
 #[test]
 fn an_encrypted_archive_folder_holds_no_trace_of_its_quote_article_or_photo() {
     let dir = temp();
@@ -47,12 +31,12 @@ fn an_encrypted_archive_folder_holds_no_trace_of_its_quote_article_or_photo() {
         for needle in
             [quote_canary.as_bytes(), b"marigold", article_canary.as_bytes(), b"tamarind", image_canary, b"NIKON"]
         {
-            assert_eq!(grep_folder(&root, needle), Vec::<String>::new(), "{}", String::from_utf8_lossy(needle));
+            assert_eq!(files_containing(&root, needle), Vec::<String>::new(), "{}", String::from_utf8_lossy(needle));
         }
         assert!(!root.join("index").exists(), "the index of an encrypted archive lives in memory");
     }
     for needle in [quote_canary.as_bytes(), b"marigold", article_canary.as_bytes(), image_canary, b"COOLPIX"] {
-        assert_eq!(grep_folder(&root, needle), Vec::<String>::new(), "{}", String::from_utf8_lossy(needle));
+        assert_eq!(files_containing(&root, needle), Vec::<String>::new(), "{}", String::from_utf8_lossy(needle));
     }
 
     assert!(matches!(Archive::open(&root), Err(Error::Locked { .. })));
@@ -96,5 +80,5 @@ fn the_cli_works_on_an_encrypted_archive_with_the_passphrase_and_changes_it() {
     assert!(with("second secret", &["backup", backup.to_str().unwrap()]).status.success());
     assert!(matches!(Archive::open(&backup), Err(Error::Locked { .. })));
     assert_eq!(Archive::unlock(&backup, "second secret").unwrap().stats().unwrap().items, 10);
-    assert_eq!(grep_folder(&backup, b"Twin Cities"), Vec::<String>::new());
+    assert_eq!(files_containing(&backup, b"Twin Cities"), Vec::<String>::new());
 }

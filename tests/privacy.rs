@@ -129,22 +129,6 @@ fn photo_locations_never_leave_in_an_export() {
     drop(root);
 }
 
-fn grep_archive(root: &std::path::Path, needle: &[u8]) -> Vec<String> {
-    let mut hits = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if std::fs::read(&path).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle)) {
-                hits.push(path.display().to_string());
-            }
-        }
-    }
-    hits
-}
-
 #[test]
 fn a_purge_leaves_no_trace_of_the_text_or_the_image_anywhere_in_the_archive() {
     let dir = temp();
@@ -165,7 +149,10 @@ fn a_purge_leaves_no_trace_of_the_text_or_the_image_anywhere_in_the_archive() {
     archive.edit(id, &[("context".into(), format!("{canary_text} again"))]).unwrap();
     let export_dir = dir.path().join("earlier-export");
     json_export::export(&archive, &Selection::All, true, &export_dir).unwrap();
-    assert!(!grep_archive(&root, canary_text.as_bytes()).is_empty(), "the canary is in the archive before the purge");
+    assert!(
+        !files_containing(&root, canary_text.as_bytes()).is_empty(),
+        "the canary is in the archive before the purge"
+    );
 
     let purged = archive.purge_person("Rosa Canaryperson").unwrap();
     assert_eq!(purged.items.len(), 2);
@@ -174,10 +161,10 @@ fn a_purge_leaves_no_trace_of_the_text_or_the_image_anywhere_in_the_archive() {
     assert!(purged.exports[0].destination.ends_with("earlier-export"));
     drop(archive);
 
-    assert_eq!(grep_archive(&root, canary_text.as_bytes()), Vec::<String>::new());
-    assert_eq!(grep_archive(&root, b"Canary-7f3a9"), Vec::<String>::new());
-    assert_eq!(grep_archive(&root, canary_bytes), Vec::<String>::new());
-    assert_eq!(grep_archive(&root, b"Rosa Canaryperson"), Vec::<String>::new());
+    assert_eq!(files_containing(&root, canary_text.as_bytes()), Vec::<String>::new());
+    assert_eq!(files_containing(&root, b"Canary-7f3a9"), Vec::<String>::new());
+    assert_eq!(files_containing(&root, canary_bytes), Vec::<String>::new());
+    assert_eq!(files_containing(&root, b"Rosa Canaryperson"), Vec::<String>::new());
     let reopened = Archive::open(&root).unwrap();
     assert_eq!(reopened.search(&SearchRequest::words("quokka")).unwrap().total, 0);
     assert_eq!(reopened.stats().unwrap().items, 10);
@@ -194,7 +181,7 @@ fn leaving_the_reading_room_needs_the_pin_and_the_pin_is_not_stored_in_clear() {
     assert!(archive.check_reading_room_pin("4821-library").unwrap());
     assert!(!archive.check_reading_room_pin("4821").unwrap());
     drop(archive);
-    assert_eq!(grep_archive(&root, b"4821-library"), Vec::<String>::new());
+    assert_eq!(files_containing(&root, b"4821-library"), Vec::<String>::new());
 }
 
 #[test]

@@ -50,3 +50,20 @@ pub fn write(path: &Path, bytes: impl AsRef<[u8]>) -> PathBuf {
     std::fs::write(path, bytes).unwrap();
     path.to_path_buf()
 }
+
+/// Every file under `root` whose bytes contain `needle` (for "no trace left" checks).
+pub fn files_containing(root: &Path, needle: &[u8]) -> Vec<String> {
+    let mut hits = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if std::fs::read(&path).is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle)) {
+                hits.push(path.display().to_string());
+            }
+        }
+    }
+    hits
+}
