@@ -246,3 +246,19 @@ fn a_photo_no_decoder_reads_is_kept_without_a_preview() {
     let no_preview = archive.thumbnail(&sha(&item), ThumbSize::Grid).unwrap_err();
     assert_eq!(no_preview.code(), "no_preview", "{no_preview}");
 }
+
+#[test]
+fn an_encrypted_archive_keeps_no_thumbnails_on_disk() {
+    let dir = temp();
+    let mut archive = Archive::create_encrypted(&dir.path().join("archive"), "long correct passphrase").unwrap();
+    let report = import(&mut archive, &[copy_photos(dir.path(), &["landscape_6.jpg"])]);
+    let item = added(&archive, &report, "landscape_6.jpg");
+    assert!(!archive.thumbs_dir().exists(), "plain pictures of an encrypted archive's photos on disk");
+    let refused = archive.thumbnail(&sha(&item), ThumbSize::Grid).unwrap_err();
+    assert_eq!(refused.code(), "no_preview", "{refused}");
+    // Made in memory instead, for the app to show.
+    let jpeg = archive.thumbnail_jpeg(&sha(&item), ThumbSize::Grid).unwrap();
+    let grid = image::load_from_memory(&jpeg).unwrap();
+    assert_eq!((grid.width(), grid.height()), (320, 240), "upright");
+    assert!(!archive.thumbs_dir().exists());
+}

@@ -2,6 +2,7 @@
 //! headline, byline, site name, date and the body as clean text; and plain `.txt`/`.md` files,
 //! whose first heading or line is the title. The original file is kept.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -83,14 +84,74 @@ fn file_title(path: &Path) -> String {
         .unwrap_or_else(|| "Untitled article".to_string())
 }
 
-/// Paragraphs separated by one blank line, no runs of spaces.
+/// Paragraphs separated by one blank line, no runs of spaces, without the page furniture a
+/// readability pass lets through: gallery captions repeated on the page, photo credits and
+/// copyright lines, and the "Updated …"/"By …" lines before the story starts. Each rule was
+/// kept only if it raised the mean F1 on the article corpus (BENCHMARKS.md).
 fn clean_body(text: &str) -> String {
     let paragraphs: Vec<String> = text
         .split('\n')
         .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|l| !l.is_empty())
         .collect();
-    paragraphs.join("\n\n")
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for p in &paragraphs {
+        *seen.entry(p.as_str()).or_default() += 1;
+    }
+    let kept: Vec<&str> =
+        paragraphs.iter().map(String::as_str).filter(|p| (seen[p] == 1 || words(p) < 3) && !is_furniture(p)).collect();
+    // The story starts at its first sentence or longer line.
+    let start = kept.iter().position(|p| words(p) >= 8 || ends_sentence(p)).unwrap_or(0);
+    kept[start..].join("\n\n")
+}
+
+fn words(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+fn ends_sentence(text: &str) -> bool {
+    text.ends_with(['.', '!', '?', '”', '"'])
+}
+
+/// A line that belongs to the page around the story, not to it.
+fn is_furniture(line: &str) -> bool {
+    const CHROME: [&str; 18] = [
+        "photo",
+        "image",
+        "credit",
+        "caption",
+        "close",
+        "advertisement",
+        "read more",
+        "share",
+        "click",
+        "sign up",
+        "subscribe",
+        "related",
+        "updated",
+        "published",
+        "posted",
+        "getty",
+        "ap photo",
+        "file photo",
+    ];
+    let lower = line.to_lowercase();
+    let starts_with_word = |prefix: &str| {
+        lower.starts_with(prefix) && !lower[prefix.len()..].chars().next().is_some_and(char::is_alphanumeric)
+    };
+    let chrome = words(line) <= 12 && CHROME.iter().any(|c| starts_with_word(c));
+    let byline = line.starts_with("By ") && !line.contains('.') && line.chars().count() <= 83;
+    let copyright = year_after_copyright(line) || line.contains("subject to copyright");
+    let credit = words(line) <= 40 && (line.contains("Credit:") || line.starts_with('©') || copyright || byline);
+    chrome || credit
+}
+
+/// "© 2019", "©2019".
+fn year_after_copyright(line: &str) -> bool {
+    line.match_indices('©').any(|(at, _)| {
+        let rest = line[at + '©'.len_utf8()..].trim_start();
+        rest.len() >= 4 && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+    })
 }
 
 /// The day of an ISO 8601 timestamp ("2026-01-30T14:00:00Z" → 2026-01-30).

@@ -20,7 +20,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-use self::pipeline::ReadFile;
 use self::sniff::FileKind;
 use crate::archive::Archive;
 use crate::error::{Error, Result};
@@ -210,86 +209,6 @@ impl Archive {
         self.flush(&mut pending, &mut report)?;
         progress(&ImportProgress { done, total: files.len(), current: PathBuf::new() });
         Ok(report)
-    }
-
-    /// One work batch: read and hash in parallel, drop duplicates, analyse the new files in
-    /// parallel, then queue the results in file order. Returns how many files it finished.
-    #[allow(clippy::too_many_arguments)]
-    fn import_batch(
-        &mut self,
-        files: &[PathBuf],
-        limits: ImportLimits,
-        threads: usize,
-        progress: &mut dyn FnMut(&ImportProgress),
-        (done, total): (usize, usize),
-        cancel: &AtomicBool,
-        pending: &mut Pending,
-        report: &mut ImportReport,
-    ) -> Result<usize> {
-        let read = pipeline::parallel_map(files, threads, cancel, |path| pipeline::read_file(path, limits));
-        // Which stored files are new: not in the archive, not earlier in this import.
-        let mut first_in_batch: HashMap<&str, usize> = HashMap::new();
-        let mut new = Vec::new();
-        for (i, r) in read.iter().enumerate() {
-            if let Some(Ok(ReadFile::Blob { kind, bytes, sha256 })) = r {
-                let known = self.existing_file(sha256, pending)?.is_some();
-                if !known && first_in_batch.insert(sha256.as_str(), i).is_none() {
-                    new.push((i, *kind, bytes.as_slice(), sha256.as_str()));
-                }
-            }
-        }
-        let now = self.now();
-        let thumbs_dir = (!self.files().is_encrypted()).then(|| self.thumbs_dir());
-        let analysed = pipeline::parallel_map(&new, threads, cancel, |(i, kind, bytes, sha256)| {
-            pipeline::analyse(&files[*i], *kind, bytes, sha256, now, limits, thumbs_dir.as_deref())
-        });
-        let firsts: HashSet<usize> = new.iter().map(|(i, ..)| *i).collect();
-        let mut analysed: HashMap<usize, Result<pipeline::Analysed, String>> =
-            new.iter().zip(analysed).filter_map(|((i, ..), a)| a.map(|a| (*i, a))).collect();
-        drop((new, first_in_batch));
-        let mut finished = 0;
-        for (i, (path, r)) in files.iter().zip(read).enumerate() {
-            let Some(r) = r else { break };
-            let shown = path.display().to_string();
-            let outcome = match r {
-                Err(reason) => Err(reason),
-                Ok(ReadFile::Bag) => self.import_bag(path, limits, pending, report),
-                Ok(ReadFile::Sheet { kind, bytes }) => self.import_sheet(path, kind, bytes, pending, report),
-                Ok(ReadFile::Blob { kind, bytes, sha256 }) => match self.existing_file(&sha256, pending)? {
-                    Some(id) => {
-                        report.duplicates.push(Duplicate { path: shown.clone(), id });
-                        Ok(())
-                    }
-                    None => match analysed.remove(&i) {
-                        // Skipped by a cancel: left for the next run.
-                        None if firsts.contains(&i) => break,
-                        None => {
-                            Err("the same bytes as another file of this import, which could not be imported"
-                                .to_string())
-                        }
-                        Some(Err(reason)) => Err(reason),
-                        Some(Ok(a)) => match self.files().put_bytes(&bytes) {
-                            Err(e) => Err(e.to_string()),
-                            Ok(_) => {
-                                let warnings = a.warnings.into_iter().map(|w| Failed { path: shown.clone(), error: w });
-                                report.warnings.extend(warnings);
-                                pending.files.insert(sha256.clone(), a.item.id);
-                                pending.blobs.push((sha256, bytes.len() as u64, kind.media_type()));
-                                pending.items.push(a.item);
-                                pending.sources.push(shown.clone());
-                                Ok(())
-                            }
-                        },
-                    },
-                },
-            };
-            if let Err(reason) = outcome {
-                report.failed.push(Failed { path: shown, error: reason });
-            }
-            finished += 1;
-            progress(&ImportProgress { done: done + finished, total, current: path.clone() });
-        }
-        Ok(finished)
     }
 
     /// A quote sheet, a Walkout export or a CSV export, from its bytes.

@@ -6,6 +6,7 @@
 
 use std::any::Any;
 use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -15,7 +16,11 @@ use std::sync::{Mutex, Once};
 use chrono::{DateTime, Utc};
 
 use super::sniff::{self, FileKind};
-use super::{ImportLimits, article, bag, describe_io, pdf, photo};
+use super::{
+    Duplicate, Failed, ImportLimits, ImportProgress, ImportReport, Pending, article, bag, describe_io, pdf, photo,
+};
+use crate::archive::Archive;
+use crate::error::Result as EngineResult;
 use crate::files::{hash_reader, thumbs};
 use crate::model::Item;
 
@@ -181,4 +186,86 @@ pub(super) fn analyse(
         _ => article::from_text(path, &String::from_utf8_lossy(bytes), sha256, now)?,
     };
     Ok(Analysed { item, warnings: Vec::new() })
+}
+
+impl Archive {
+    /// One work batch: read and hash in parallel, drop duplicates, analyse the new files in
+    /// parallel, then queue the results in file order. Returns how many files it finished.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn import_batch(
+        &mut self,
+        files: &[PathBuf],
+        limits: ImportLimits,
+        threads: usize,
+        progress: &mut dyn FnMut(&ImportProgress),
+        (done, total): (usize, usize),
+        cancel: &AtomicBool,
+        pending: &mut Pending,
+        report: &mut ImportReport,
+    ) -> EngineResult<usize> {
+        let read = parallel_map(files, threads, cancel, |path| read_file(path, limits));
+        // Which stored files are new: not in the archive, not earlier in this import.
+        let mut first_in_batch: HashMap<&str, usize> = HashMap::new();
+        let mut new = Vec::new();
+        for (i, r) in read.iter().enumerate() {
+            if let Some(Ok(ReadFile::Blob { kind, bytes, sha256 })) = r {
+                let known = self.existing_file(sha256, pending)?.is_some();
+                if !known && first_in_batch.insert(sha256.as_str(), i).is_none() {
+                    new.push((i, *kind, bytes.as_slice(), sha256.as_str()));
+                }
+            }
+        }
+        let now = self.now();
+        let thumbs_dir = (!self.files().is_encrypted()).then(|| self.thumbs_dir());
+        let analysed = parallel_map(&new, threads, cancel, |(i, kind, bytes, sha256)| {
+            analyse(&files[*i], *kind, bytes, sha256, now, limits, thumbs_dir.as_deref())
+        });
+        let firsts: HashSet<usize> = new.iter().map(|(i, ..)| *i).collect();
+        let mut analysed: HashMap<usize, Result<Analysed, String>> =
+            new.iter().zip(analysed).filter_map(|((i, ..), a)| a.map(|a| (*i, a))).collect();
+        drop((new, first_in_batch));
+        let mut finished = 0;
+        for (i, (path, r)) in files.iter().zip(read).enumerate() {
+            let Some(r) = r else { break };
+            let shown = path.display().to_string();
+            let outcome = match r {
+                Err(reason) => Err(reason),
+                Ok(ReadFile::Bag) => self.import_bag(path, limits, pending, report),
+                Ok(ReadFile::Sheet { kind, bytes }) => self.import_sheet(path, kind, bytes, pending, report),
+                Ok(ReadFile::Blob { kind, bytes, sha256 }) => match self.existing_file(&sha256, pending)? {
+                    Some(id) => {
+                        report.duplicates.push(Duplicate { path: shown.clone(), id });
+                        Ok(())
+                    }
+                    None => match analysed.remove(&i) {
+                        // Skipped by a cancel: left for the next run.
+                        None if firsts.contains(&i) => break,
+                        None => {
+                            Err("the same bytes as another file of this import, which could not be imported"
+                                .to_string())
+                        }
+                        Some(Err(reason)) => Err(reason),
+                        Some(Ok(a)) => match self.files().put_bytes(&bytes) {
+                            Err(e) => Err(e.to_string()),
+                            Ok(_) => {
+                                let warnings = a.warnings.into_iter().map(|w| Failed { path: shown.clone(), error: w });
+                                report.warnings.extend(warnings);
+                                pending.files.insert(sha256.clone(), a.item.id);
+                                pending.blobs.push((sha256, bytes.len() as u64, kind.media_type()));
+                                pending.items.push(a.item);
+                                pending.sources.push(shown.clone());
+                                Ok(())
+                            }
+                        },
+                    },
+                },
+            };
+            if let Err(reason) = outcome {
+                report.failed.push(Failed { path: shown, error: reason });
+            }
+            finished += 1;
+            progress(&ImportProgress { done: done + finished, total, current: path.clone() });
+        }
+        Ok(finished)
+    }
 }
