@@ -269,9 +269,10 @@ pub fn markdown(results: &Value) -> String {
         let (io, ifts) = (&tier["import_ours"], &tier["import_fts5"]);
         let _ = writeln!(
             md,
-            "| import quotes/s (ours: `import_paths` on JSONL; FTS5: insert in one transaction) | {} ({:.1} s) | FTS5 {} ({:.1} s) | {:.2}× | {} / {} |",
+            "| import quotes/s (ours: `import_paths` on JSONL; FTS5: insert in one transaction) | {} ({:.1} s, {:.0} CPU-s) | FTS5 {} ({:.1} s) | {:.2}× | {} / {} |",
             thousands(f(&io["per_second"])),
             f(&io["seconds"]),
+            f(&io["cpu_seconds"]),
             thousands(f(&ifts["per_second"])),
             f(&ifts["seconds"]),
             f(&tier["import_ours_over_fts5"]),
@@ -281,14 +282,15 @@ pub fn markdown(results: &Value) -> String {
         let (ro, rb) = (&tier["reindex_ours"], &tier["reindex_bare"]);
         let _ = writeln!(
             md,
-            "| reindex seconds (ours: `Archive::reindex`; bare: 1 thread, English stems, merged) | {:.2} s | bare Tantivy {:.2} s | {:.2}× the time | {} / {} |",
+            "| reindex seconds (ours: `Archive::reindex`; bare: 1 thread, English stems, merged) | {:.2} s ({:.0} CPU-s) | bare Tantivy {:.2} s | {:.2}× the time | {} / {} |",
             f(&ro["seconds"]),
+            f(&ro["cpu_seconds"]),
             f(&rb["seconds"]),
             f(&tier["reindex_ours_over_bare"]),
             mib(&ro["peak_rss_kb"]),
             mib(&rb["peak_rss_kb"]),
         );
-        let _ = writeln!(md, "| search phase (all three engines open) | | | | {} |", mib(&search["peak_rss_kb"]));
+        let _ = writeln!(md, "| search phase (all four engines open) | | | | {} |", mib(&search["peak_rss_kb"]));
         for what in NOT_MEASURED_YET {
             let _ = writeln!(md, "| {what} | not measured yet | | | |");
         }
