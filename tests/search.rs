@@ -135,6 +135,46 @@ fn facets_count_every_match_not_just_the_page() {
 }
 
 #[test]
+fn facet_counts_add_up_across_writes_edits_and_deletes() {
+    let dir = temp();
+    let mut archive = Archive::create(&dir.path().join("a")).unwrap();
+    let mut ids = Vec::new();
+    // One write each: the index holds several segments with their own dictionaries.
+    for (text, speaker, place) in [
+        ("We walked out for our neighbours", "Ana", "Iowa City, Iowa"),
+        ("We walked out together", "Ben", "Seattle, Washington"),
+        ("We walked out in the snow", "Ana", "Minneapolis, Minnesota"),
+        ("We walked out at noon", "Cleo", "Iowa City, Iowa"),
+    ] {
+        let mut item = walkout::Item::quote(text, archive.now());
+        if let walkout::ItemDetails::Quote(q) = &mut item.details {
+            q.speaker = Some(speaker.to_string());
+        }
+        item.place = Some(place.to_string());
+        item.tags = vec!["walkout".to_string()];
+        ids.push(archive.add_item(item).unwrap());
+    }
+    let facets = |archive: &Archive| search(archive, "walked").facets;
+    let f = facets(&archive);
+    assert_eq!(f["speaker"]["Ana"], 2);
+    assert_eq!(f["place"]["Iowa City, Iowa"], 2);
+    assert_eq!(f["tag"]["walkout"], 4);
+    assert_eq!(f["kind"]["quote"], 4);
+    // The most frequent value comes first.
+    assert_eq!(f["speaker"].iter().max_by_key(|(_, n)| **n).unwrap().0, "Ana");
+
+    archive.delete(ids[0]).unwrap();
+    let mut ben = archive.get(ids[1]).unwrap();
+    ben.place = Some("Iowa City, Iowa".to_string());
+    archive.update_item(ben).unwrap();
+    let f = facets(&archive);
+    assert_eq!(f["speaker"]["Ana"], 1, "a deleted item is no longer counted");
+    assert_eq!(f["place"]["Iowa City, Iowa"], 2);
+    assert!(!f["place"].contains_key("Seattle, Washington"), "an edited place is no longer counted");
+    assert_eq!(f["tag"]["walkout"], 3);
+}
+
+#[test]
 fn filters_narrow_by_kind_tag_collection_speaker_and_date() {
     let dir = temp();
     let archive = archive_with_sample(dir.path());

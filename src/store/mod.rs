@@ -79,6 +79,9 @@ impl Store {
             conn.pragma_update(None, "synchronous", "FULL")?;
             migrations::migrate(&mut conn, path)?;
         }
+        // Query planner stability: with the bundled SQLite's STAT4, a cached statement would be
+        // re-prepared on every new binding (ten times the cost of running it; BENCHMARKS.md).
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(Store { conn, path: path.to_path_buf(), read_only: mode == OpenMode::ReadOnly })
     }
