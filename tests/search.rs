@@ -175,6 +175,31 @@ fn facet_counts_add_up_across_writes_edits_and_deletes() {
 }
 
 #[test]
+fn reading_every_item_at_once_gives_what_reading_each_gives() {
+    // `all_items` (exports, reindex) reads the link tables in one pass each; it must agree with
+    // `get`, link order included.
+    let dir = temp();
+    let (_, mut archive) = demo_archive(dir.path());
+    for n in 0..12 {
+        let mut item = walkout::Item::quote(format!("Quote number {n}"), archive.now());
+        item.tags = ["zeta", "Alpha", "beta", "Mu"].iter().take(n % 5).map(|t| t.to_string()).collect();
+        item.people = ["Zoe", "ana", "Bea"].iter().take(n % 4).map(|p| p.to_string()).collect();
+        item.collections = if n % 3 == 0 { vec!["Zines".into(), "archive".into()] } else { vec![] };
+        item.redactions = (0..n % 3)
+            .map(|i| walkout::Redaction { x: 0.1 * i as f64, y: 0.2, w: 0.1, h: 0.1, label: Some(format!("box {i}")) })
+            .collect();
+        archive.add_item(item).unwrap();
+    }
+    let all = archive.all_items().unwrap();
+    assert!(all.len() > 12);
+    assert!(all.iter().any(|i| i.tags.len() == 4 && i.collections.len() == 2));
+    assert!(all.iter().any(|i| i.people.len() == 3 && i.redactions.len() == 2));
+    for item in &all {
+        assert_eq!(item, &archive.get(item.id).unwrap(), "{}", item.title);
+    }
+}
+
+#[test]
 fn filters_narrow_by_kind_tag_collection_speaker_and_date() {
     let dir = temp();
     let archive = archive_with_sample(dir.path());

@@ -121,16 +121,100 @@ pub fn get_item(conn: &Connection, id: Id) -> Result<Option<Item>> {
 }
 
 /// Calls `each` with every item, in id order (which is creation order).
+///
+/// One pass over the items and one over each link table, side by side in item order (a merge
+/// join), instead of five lookups per item: a reindex of a million items reads at SQLite's speed.
 pub fn for_each_item(conn: &Connection, mut each: impl FnMut(Item) -> Result<()>) -> Result<()> {
     let sql = format!("SELECT {COLUMNS} {FROM} ORDER BY i.id");
     let mut stmt = conn.prepare(&sql)?;
+    // Each link query: the item id, a key that orders an item's links as `load_links` does
+    // (names compare as SQLite's NOCASE does: ASCII folded), then the value.
+    let mut tags = conn.prepare(
+        "SELECT it.item_id, lower(t.name), t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id ORDER BY it.item_id",
+    )?;
+    let mut collections = conn.prepare(
+        "SELECT ci.item_id, lower(c.name), c.name FROM collection_items ci \
+         JOIN collections c ON c.id = ci.collection_id ORDER BY ci.item_id",
+    )?;
+    let mut people = conn.prepare(
+        "SELECT ip.item_id, printf('%020d', ip.position), p.name FROM item_people ip \
+         JOIN persons p ON p.id = ip.person_id ORDER BY ip.item_id",
+    )?;
+    let mut authors = conn.prepare(
+        "SELECT ia.item_id, printf('%020d', ia.position), p.name FROM item_authors ia \
+         JOIN persons p ON p.id = ia.person_id ORDER BY ia.item_id",
+    )?;
+    let mut redactions =
+        conn.prepare("SELECT item_id, printf('%020d', position), x, y, w, h, label FROM redactions ORDER BY item_id")?;
+    let name = |r: &Row<'_>| r.get::<_, String>(2);
+    let mut tags = Links::new(tags.query([])?, name);
+    let mut collections = Links::new(collections.query([])?, name);
+    let mut people = Links::new(people.query([])?, name);
+    let mut authors = Links::new(authors.query([])?, name);
+    let mut redactions = Links::new(redactions.query([])?, |r| {
+        Ok(Redaction { x: r.get(2)?, y: r.get(3)?, w: r.get(4)?, h: r.get(5)?, label: r.get(6)? })
+    });
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let mut item = item_from_row(row)?;
-        load_links(conn, &mut item)?;
+        let id = item.id.to_string();
+        item.tags = tags.take(&id)?;
+        item.collections = collections.take(&id)?;
+        item.people = people.take(&id)?;
+        item.redactions = redactions.take(&id)?;
+        let item_authors = authors.take(&id)?;
+        if let ItemDetails::Article(a) = &mut item.details {
+            a.authors = item_authors;
+        }
         each(item)?;
     }
     Ok(())
+}
+
+/// One link table read in item order, for `for_each_item`'s merge join.
+struct Links<'s, T, F> {
+    rows: rusqlite::Rows<'s>,
+    read: F,
+    /// The next row not yet taken: its item id, sort key and value.
+    next: Option<(String, String, T)>,
+    started: bool,
+}
+
+impl<'s, T, F: Fn(&Row<'_>) -> rusqlite::Result<T>> Links<'s, T, F> {
+    fn new(rows: rusqlite::Rows<'s>, read: F) -> Self {
+        Links { rows, read, next: None, started: false }
+    }
+
+    fn advance(&mut self) -> Result<()> {
+        self.next = match self.rows.next()? {
+            Some(r) => Some((r.get(0)?, r.get(1)?, (self.read)(r)?)),
+            None => None,
+        };
+        Ok(())
+    }
+
+    /// The links of item `id`, in order; items are asked for in ascending id order.
+    fn take(&mut self, id: &str) -> Result<Vec<T>> {
+        if !self.started {
+            self.started = true;
+            self.advance()?;
+        }
+        let mut found: Vec<(String, T)> = Vec::new();
+        while let Some((item, ..)) = &self.next {
+            match item.as_str().cmp(id) {
+                // A link of an item that no longer exists: skip it.
+                std::cmp::Ordering::Less => {}
+                std::cmp::Ordering::Equal => {
+                    let (_, key, value) = self.next.take().expect("peeked");
+                    found.push((key, value));
+                }
+                std::cmp::Ordering::Greater => break,
+            }
+            self.advance()?;
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(found.into_iter().map(|(_, v)| v).collect())
+    }
 }
 
 /// Finds the item whose id is `id`, or starts with it (at least 4 characters).
