@@ -214,7 +214,7 @@ impl Archive {
     }
 
     /// Applies to the index every change it has not seen, in one commit.
-    fn catch_up_index(&mut self) -> Result<()> {
+    pub(crate) fn catch_up_index(&mut self) -> Result<()> {
         let (changed, newest) = store::changed_since(self.store.conn(), self.index.applied_seq())?;
         if changed.is_empty() {
             return Ok(());
@@ -235,12 +235,29 @@ impl Archive {
 
     /// Runs `write` in one database transaction, then brings the index up to date.
     pub(crate) fn write<T>(&mut self, write: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        let value = self.write_database(write)?;
+        self.catch_up_index()?;
+        Ok(value)
+    }
+
+    /// Runs `write` in one database transaction and leaves the index behind, for a long import
+    /// that brings the index up to date every so often (`index_lag`) and at its end: each
+    /// index commit finalizes a segment, which costs more than indexing a few thousand quotes.
+    /// The change log keeps the two consistent: a crash in between is caught up on next open.
+    pub(crate) fn write_database<T>(
+        &mut self,
+        write: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
         let tx = self.store.transaction()?;
         let value = write(&tx)?;
         tx.commit()?;
         fail::fail_point!("after-db-commit");
-        self.catch_up_index()?;
         Ok(value)
+    }
+
+    /// How many changes the database holds that the index has not applied yet.
+    pub(crate) fn index_lag(&self) -> Result<i64> {
+        Ok(store::last_change(self.store.conn())? - self.index.applied_seq())
     }
 
     /// Adds a new item; returns its id.

@@ -29,6 +29,8 @@ use crate::store;
 
 /// Items committed at once during an import.
 const BATCH: usize = 2000;
+/// How many committed items an import lets the index fall behind before it catches up.
+const INDEX_EVERY: i64 = 50_000;
 
 /// Limits that protect the machine from hostile files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -182,11 +184,26 @@ impl Archive {
             return Err(Error::ReadOnly);
         }
         let files = collect_files(paths);
+        let imported = self.import_files(&files, limits, progress, cancel);
+        // Whatever happened, the index shows everything the database holds.
+        let caught_up = self.catch_up_index();
+        let report = imported?;
+        caught_up?;
+        Ok(report)
+    }
+
+    fn import_files(
+        &mut self,
+        files: &[PathBuf],
+        limits: ImportLimits,
+        progress: &mut dyn FnMut(&ImportProgress),
+        cancel: &AtomicBool,
+    ) -> Result<ImportReport> {
         let mut report = ImportReport::default();
         let mut pending = Pending::default();
         let threads = pipeline::threads(limits);
         let mut done = 0;
-        for batch in pipeline::work_batches(&files, threads * pipeline::FILES_PER_CORE) {
+        for batch in pipeline::work_batches(files, threads * pipeline::FILES_PER_CORE) {
             if cancel.load(Ordering::Relaxed) {
                 break;
             }
@@ -230,20 +247,26 @@ impl Archive {
         if kind == FileKind::Csv && omeka_csv::is_export(&text) {
             return self.import_omeka_csv(path, &text, pending, report);
         }
-        let rows = match kind {
-            FileKind::Csv => quotes::from_csv(&text, now)?,
-            FileKind::Json => quotes::from_json(&text, now)?,
-            _ => quotes::from_json_lines(&text, now),
+        let rows: Box<dyn Iterator<Item = quotes::Row>> = match kind {
+            FileKind::Csv => Box::new(quotes::from_csv(&text, now)?.into_iter()),
+            FileKind::Json => Box::new(quotes::from_json(&text, now)?.into_iter()),
+            _ => Box::new(quotes::json_lines(&text, now)),
         };
-        if rows.is_empty() {
-            return Err("the file holds no quotes".to_string());
-        }
+        let mut any = false;
         for (line, row) in rows {
+            any = true;
             let at = format!("{shown}:{line}");
             match row {
                 Ok(item) => self.queue_quote(item, &at, pending, report).map_err(|e| e.to_string())?,
                 Err(e) => report.failed.push(Failed { path: at, error: e.reason }),
             }
+            // A large sheet is committed as it is read: an interruption keeps what was stored.
+            if pending.items.len() >= BATCH {
+                self.flush(pending, report).map_err(|e| e.to_string())?;
+            }
+        }
+        if !any {
+            return Err("the file holds no quotes".to_string());
         }
         Ok(())
     }
@@ -337,7 +360,7 @@ impl Archive {
         }
         let now = self.now();
         let batch = std::mem::take(pending);
-        self.write(|tx| {
+        let written = self.write_database(|tx| {
             for (sha, size, media) in &batch.blobs {
                 store::insert_blob(tx, sha, *size, media, now)?;
             }
@@ -348,9 +371,19 @@ impl Archive {
                 apply_export_entities(tx, doc)?;
             }
             Ok(())
-        })?;
+        });
+        if let Err(e) = written {
+            // Nothing of the batch was stored: say so for every file and row in it.
+            let error = format!("not stored: {e}");
+            report.failed.extend(batch.sources.into_iter().map(|path| Failed { path, error: error.clone() }));
+            return Err(e);
+        }
         for (item, path) in batch.items.iter().zip(batch.sources) {
             report.added.push(Added { path, id: item.id, kind: item.kind() });
+        }
+        // Searches see the import every INDEX_EVERY items (and all of it at the end).
+        if self.index_lag()? >= INDEX_EVERY {
+            self.catch_up_index()?;
         }
         Ok(())
     }

@@ -187,11 +187,13 @@ pub fn from_json(text: &str, now: DateTime<Utc>) -> Result<Vec<Row>, String> {
 
 /// Reads JSON Lines: one quote object per line; blank lines are skipped.
 pub fn from_json_lines(text: &str, now: DateTime<Utc>) -> Vec<Row> {
-    text.trim_start_matches('\u{feff}')
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, line_text)| {
+    json_lines(text, now).collect()
+}
+
+/// `from_json_lines` a row at a time, so a large file is never held as items all at once.
+pub fn json_lines(text: &str, now: DateTime<Utc>) -> impl Iterator<Item = Row> + '_ {
+    text.trim_start_matches('\u{feff}').lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(
+        move |(i, line_text)| {
             let line = i as u64 + 1;
             let item = match serde_json::from_str::<Value>(line_text) {
                 Ok(Value::Object(o)) => from_object(&o, now).map_err(|reason| RowError { line, reason }),
@@ -199,8 +201,8 @@ pub fn from_json_lines(text: &str, now: DateTime<Utc>) -> Vec<Row> {
                 Err(e) => Err(RowError { line, reason: format!("not valid JSON: {e}") }),
             };
             (line, item)
-        })
-        .collect()
+        },
+    )
 }
 
 #[cfg(test)]
