@@ -18,6 +18,7 @@ mod import_batches;
 mod import_pdfs;
 mod import_photos;
 mod import_quotes;
+mod offline;
 mod privacy;
 mod round_trip;
 mod search;
