@@ -3,6 +3,7 @@
 //! every write commits to SQLite first, then applies the change log to the index. One process
 //! writes; others may read.
 
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -220,14 +221,23 @@ impl Archive {
             return Ok(());
         }
         let today = self.now().date_naive();
-        for id in changed {
-            match store::get_item(self.store.conn(), id)? {
-                Some(item) => {
-                    let people = store::privacy_of(self.store.conn(), involved_names(&item))?;
-                    self.index.stage_item(&item, privacy::effective_sensitivity(&item, &people, today))?
+        let from = self.index.applied_seq();
+        let (conn, index) = (self.store.conn(), &mut self.index);
+        // Everyone the changed items involve, each looked up once.
+        let mut people = HashMap::new();
+        let mut looked_up = HashSet::new();
+        let mut present = HashSet::new();
+        store::for_each_item_changed_since(conn, from, |item| {
+            for name in involved_names(&item) {
+                if looked_up.insert(store::name_key(name)) {
+                    people.extend(store::privacy_of(conn, [name])?);
                 }
-                None => self.index.stage_delete(id)?,
             }
+            present.insert(item.id);
+            index.stage_item(&item, privacy::effective_sensitivity(&item, &people, today))
+        })?;
+        for id in changed.into_iter().filter(|id| !present.contains(id)) {
+            self.index.stage_delete(id)?;
         }
         fail::fail_point!("before-index-commit");
         self.index.commit(newest)
@@ -385,7 +395,7 @@ impl Archive {
         let index = &mut self.index;
         store::for_each_item(self.store.conn(), |item| {
             count += 1;
-            index.stage_item(&item, privacy::effective_sensitivity(&item, &people, today))
+            index.stage_new_item(&item, privacy::effective_sensitivity(&item, &people, today))
         })?;
         self.index.commit(newest)?;
         self.index.compact()?;
