@@ -242,6 +242,13 @@ fn main() -> ExitCode {
     // Tests inject crashes at named points of the write path: `FAILPOINTS=after-db-commit=sleep(60000)`.
     #[cfg(feature = "failpoints")]
     let _failpoints = fail::FailScenario::setup();
+    // A closed pipe (`walkout search … | head`) ends the program quietly, as it does any Unix
+    // tool, instead of a panic on the next print.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of a signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
