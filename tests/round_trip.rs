@@ -131,3 +131,38 @@ fn export_leaves_out_what_is_not_public_and_says_so() {
     .unwrap();
     assert_eq!(by_collection.exported, 8);
 }
+
+#[test]
+fn a_tampered_export_adds_nothing_it_cannot_vouch_for() {
+    let dir = temp();
+    let mut source = Archive::create(&dir.path().join("source")).unwrap();
+    let photos = dir.path().join("photos");
+    for name in ["landscape_1.jpg", "portrait_8.jpg"] {
+        write(&photos.join(name), std::fs::read(data(&format!("photos/{name}"))).unwrap());
+    }
+    assert_eq!(import(&mut source, photos).added.len(), 2);
+    let out = dir.path().join("export");
+    json_export::export(&source, &Selection::All, true, &out).unwrap();
+    let manifest = out.join("walkout-export.json");
+    let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+    let items = doc["items"].as_array_mut().unwrap();
+    // One file changed on disk after export; the other item's hash rewritten to climb out of
+    // the export folder.
+    let changed = items[0]["sha256"].as_str().unwrap().to_string();
+    let mut bytes = std::fs::read(out.join("files").join(&changed)).unwrap();
+    let last = bytes.len() - 3;
+    bytes[last] ^= 0xFF;
+    std::fs::write(out.join("files").join(&changed), bytes).unwrap();
+    items[1]["sha256"] = serde_json::json!("../../photos/landscape_1.jpg");
+    std::fs::write(&manifest, serde_json::to_vec(&doc).unwrap()).unwrap();
+
+    let mut target = Archive::create(&dir.path().join("target")).unwrap();
+    let report = import(&mut target, manifest);
+    assert!(report.added.is_empty(), "{:?}", report.added);
+    let errors: Vec<&str> = report.failed.iter().map(|f| f.error.as_str()).collect();
+    assert!(errors.iter().any(|e| e.contains("changed since export")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.contains("is not a SHA-256")), "{errors:?}");
+    // Nothing of either file was stored.
+    let stored = std::fs::read_dir(dir.path().join("target/files")).map_or(0, |d| d.count());
+    assert_eq!(stored, 0, "files stored for items that were refused");
+}

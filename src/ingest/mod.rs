@@ -320,6 +320,15 @@ impl Archive {
                 continue;
             }
             if let Some(sha) = item.sha256() {
+                // The name comes from the export's JSON: only a SHA-256 may name a file, so a
+                // crafted export cannot reach outside its `files/` folder.
+                if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+                    report.failed.push(Failed {
+                        path: format!("{shown} (item {})", item.id),
+                        error: format!("{sha:?} is not a SHA-256, so it cannot name a file of the export"),
+                    });
+                    continue;
+                }
                 let file = folder.join("files").join(sha);
                 let bytes = match fs::read(&file) {
                     Ok(b) => b,
@@ -328,18 +337,19 @@ impl Archive {
                         continue;
                     }
                 };
-                let stored = self.files().put_bytes(&bytes).map_err(|e| e.to_string())?;
-                if stored.sha256 != sha {
+                // Checked before anything is stored: a changed file adds nothing to the archive.
+                let actual = crate::files::hash_reader(bytes.as_slice()).map_err(|e| describe_io(&e))?;
+                if actual != sha {
                     report.failed.push(Failed {
                         path: file.display().to_string(),
                         error: format!(
-                            "the file's SHA-256 is {}, not the {sha} the export records: it changed since export",
-                            stored.sha256
+                            "the file's SHA-256 is {actual}, not the {sha} the export records: it changed since export"
                         ),
                     });
                     continue;
                 }
-                let media = fs::read(&file).ok().and_then(|b| sniff::sniff(&file, &b[..b.len().min(4096)]).ok());
+                let stored = self.files().put_bytes(&bytes).map_err(|e| e.to_string())?;
+                let media = sniff::sniff(&file, &bytes[..bytes.len().min(4096)]).ok();
                 pending.blobs.push((
                     stored.sha256,
                     stored.size,
