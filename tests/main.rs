@@ -12,6 +12,7 @@ mod export_bagit;
 mod export_citations;
 mod export_csv;
 mod export_fixture;
+mod export_images;
 mod export_jsonld;
 mod fixity_and_backup;
 mod import_batches;

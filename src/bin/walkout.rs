@@ -97,6 +97,11 @@ enum Command {
         /// Write the bag as one zip file (--format bagit).
         #[arg(long)]
         zip: bool,
+        /// Ship photos as the untouched original files, with their camera metadata (EXIF, GPS)
+        /// and without redactions, for an archivist's own lossless transfer (json, csv, jsonld,
+        /// bagit). Without it, photos leave cleaned: upright, redactions burned in, no metadata.
+        #[arg(long)]
+        originals: bool,
         out: PathBuf,
         #[arg(long)]
         json: bool,
@@ -391,10 +396,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Export { format, style, collection, query, include_restricted, zip, out, json } => {
+        Command::Export { format, style, collection, query, include_restricted, zip, originals, out, json } => {
             let format = export::Format::parse(&format)?;
             if zip && format != export::Format::Bagit {
                 bail!("--zip is for --format bagit");
+            }
+            if originals && !format.ships_originals() {
+                bail!("--originals is for --format json, csv, jsonld or bagit: the other formats carry no photo files");
             }
             let archive = open_reader(&dir)?;
             let selection = match (collection, query) {
@@ -407,6 +415,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 include_restricted,
                 zip,
                 style: export::citation::Style::parse(&style)?,
+                originals,
             };
             let report = export::export(&archive, format, &options, &out)?;
             if json {
@@ -562,6 +571,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 fn print_export_report(report: &export::ExportReport, out: &Path) {
     println!("exported {} items and {} files to {}", report.exported, report.files, out.display());
+    if report.originals {
+        println!(
+            "photo files are the untouched ORIGINALS, with their camera metadata (EXIF, GPS position, camera serial) \
+             and without redactions: keep this export private"
+        );
+    }
     if report.left_out.is_empty() {
         return;
     }
