@@ -71,7 +71,7 @@ pub fn add_redacted_photo(archive: &mut Archive, dir: &Path) -> Id {
 
 /// Checks an image that left the archive: exiftool finds nothing but an allow-list, the pixels
 /// are upright at `expected` size (or scaled down from it), and the redaction box is solid.
-pub fn assert_only_pixels(path: &Path, expected: (u32, u32)) {
+pub fn assert_only_pixels(path: &Path, expected: (u32, u32), redaction: &Redaction) {
     let out = exiftool(&["-a", "-G1", "-s", "-j"], path);
     assert!(out.status.success(), "exiftool {}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
     let tags: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -92,11 +92,12 @@ pub fn assert_only_pixels(path: &Path, expected: (u32, u32)) {
     assert!((ratio((w, h)) - ratio(expected)).abs() < 0.01, "{}: {w}×{h} is not upright", path.display());
     assert!(w <= expected.0 && h <= expected.1, "{}: {w}×{h} is larger than the photo", path.display());
     // The inside of the box, a JPEG block away from its edges, is the fill and nothing else.
-    let inset = 8.0 * f64::from(w) / f64::from(expected.0);
-    let x0 = (FACE.x * f64::from(w) + inset) as u32;
-    let x1 = ((FACE.x + FACE.w) * f64::from(w) - inset) as u32;
-    let y0 = (FACE.y * f64::from(h) + inset) as u32;
-    let y1 = ((FACE.y + FACE.h) * f64::from(h) - inset) as u32;
+    let inset = 8.0;
+    let r = redaction;
+    let x0 = (r.x * f64::from(w) + inset) as u32;
+    let x1 = ((r.x + r.w) * f64::from(w) - inset) as u32;
+    let y0 = (r.y * f64::from(h) + inset) as u32;
+    let y1 = ((r.y + r.h) * f64::from(h) - inset) as u32;
     assert!(x1 > x0 + 4 && y1 > y0 + 4, "the box is large enough to check");
     for y in y0..y1 {
         for x in x0..x1 {
@@ -127,7 +128,7 @@ fn photos_leave_json_csv_jsonld_and_bagit_upright_redacted_and_without_metadata(
         let files: Vec<PathBuf> = std::fs::read_dir(out.join(folder)).unwrap().map(|e| e.unwrap().path()).collect();
         assert_eq!(files.len(), 1, "{format:?}: {files:?}");
         let file = &files[0];
-        assert_only_pixels(file, UPRIGHT);
+        assert_only_pixels(file, UPRIGHT, &FACE);
         // The file is named by its own hash, so every manifest and column stays true.
         let sha = sha256(file);
         assert_eq!(file.file_name().unwrap().to_str().unwrap(), sha, "{format:?}");

@@ -14,6 +14,7 @@ mod export_csv;
 mod export_fixture;
 mod export_images;
 mod export_jsonld;
+mod export_site;
 mod fixity_and_backup;
 mod import_batches;
 mod import_pdfs;

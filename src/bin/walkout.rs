@@ -78,10 +78,10 @@ enum Command {
     /// Work with collections.
     #[command(subcommand)]
     Collection(CollectionCommand),
-    /// Export items (only public ones unless --include-restricted): json, csv, jsonld and bagit
-    /// write a folder (bagit with --zip a zip file); csl-json, ris and citation write one file.
+    /// Export items (only public ones unless --include-restricted): json, csv, jsonld, bagit and
+    /// site write a folder (bagit with --zip a zip file); csl-json, ris and citation write one file.
     Export {
-        /// json, csv, jsonld, bagit, csl-json, ris or citation.
+        /// json, csv, jsonld, bagit, site (an offline exhibit), csl-json, ris or citation.
         #[arg(long, default_value = "json")]
         format: String,
         /// The style of --format citation: chicago, mla or apa.

@@ -52,11 +52,12 @@ pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<
     Ok(report)
 }
 
-fn refuse_existing(out: &Path, zip: bool) -> Result<()> {
+/// Refuses to write over anything: `out` must not exist, or (for a folder) be empty.
+pub(crate) fn refuse_existing(out: &Path, zip: bool) -> Result<()> {
     let empty_dir = fs::read_dir(out).map(|mut entries| entries.next().is_none()).unwrap_or(false);
     if out.exists() && (zip || !empty_dir) {
         let what = if zip { "exists" } else { "is not an empty folder" };
-        return Err(Error::invalid("out", format!("{} {what}; a bag is written to a new place", out.display())));
+        return Err(Error::invalid("out", format!("{} {what}; an export is written to a new place", out.display())));
     }
     Ok(())
 }

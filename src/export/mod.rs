@@ -10,6 +10,7 @@ pub mod json;
 pub mod jsonld;
 pub mod reference;
 pub mod ris;
+pub mod site;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -59,6 +60,8 @@ pub enum Format {
     JsonLd,
     /// A BagIt 1.0 bag (a folder, or a zip file).
     Bagit,
+    /// An offline exhibit site: HTML pages, cleaned photos and a client-side search.
+    Site,
     /// CSL-JSON references, for Zotero, citeproc and pandoc.
     CslJson,
     /// RIS references, for reference managers.
@@ -69,15 +72,16 @@ pub enum Format {
 
 impl Format {
     /// Every format's CLI name, in the order `--help` lists them.
-    pub const NAMES: &[&str] = &["json", "csv", "jsonld", "bagit", "csl-json", "ris", "citation"];
+    pub const NAMES: &[&str] = &["json", "csv", "jsonld", "bagit", "site", "csl-json", "ris", "citation"];
 
-    /// Parses a CLI name (`json`, `csv`, `jsonld`, `bagit`, `csl-json`, `ris`, `citation`).
+    /// Parses a CLI name (`json`, `csv`, `jsonld`, `bagit`, `site`, `csl-json`, `ris`, `citation`).
     pub fn parse(name: &str) -> Result<Format> {
         Ok(match name.trim().to_ascii_lowercase().as_str() {
             "json" => Format::Json,
             "csv" => Format::Csv,
             "jsonld" | "json-ld" => Format::JsonLd,
             "bagit" | "bag" => Format::Bagit,
+            "site" => Format::Site,
             "csl-json" | "csljson" | "csl" => Format::CslJson,
             "ris" => Format::Ris,
             "citation" | "citations" => Format::Citation,
@@ -111,12 +115,12 @@ pub struct ExportOptions {
     /// GPS, camera serials, embedded thumbnails) and without their redactions burned in: for
     /// an archivist's own lossless transfer, never for publication. By default photos leave
     /// cleaned (`files::clean_image::publishable`). Only json, csv, jsonld and bagit carry
-    /// files.
+    /// files; the site always shows cleaned photos.
     pub originals: bool,
 }
 
 /// Writes an export of `format` to `out`: a folder for json, csv, jsonld, bagit (a zip file
-/// with `zip`), one file for csl-json, ris and citation.
+/// with `zip`) and site, one file for csl-json, ris and citation.
 pub fn export(archive: &Archive, format: Format, options: &ExportOptions, out: &Path) -> Result<ExportReport> {
     let (selection, restricted) = (&options.selection, options.include_restricted);
     if options.originals && !format.ships_originals() {
@@ -127,6 +131,7 @@ pub fn export(archive: &Archive, format: Format, options: &ExportOptions, out: &
         Format::Csv => csv::export(archive, options, out),
         Format::JsonLd => jsonld::export(archive, options, out),
         Format::Bagit => bagit::export(archive, options, out),
+        Format::Site => site::export(archive, options, out),
         Format::CslJson => csl::export(archive, selection, restricted, out),
         Format::Ris => ris::export(archive, selection, restricted, out),
         Format::Citation => citation::export(archive, selection, restricted, options.style, out),
