@@ -183,3 +183,24 @@ fn originals_ship_the_untouched_file_only_when_asked_and_the_cli_says_so() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--originals is for"));
 }
+
+#[test]
+fn a_photo_that_cannot_be_cleaned_is_left_out_never_shipped_as_it_is() {
+    let dir = temp();
+    let (root, mut archive) = demo_archive(dir.path());
+    let photo = add_redacted_photo(&mut archive, dir.path());
+    // The stored file goes bad after import: its pixels can no longer be decoded.
+    let sha = archive.get(photo).unwrap().sha256().unwrap().to_string();
+    let stored = archive.files().path_of(&sha);
+    let bytes = std::fs::read(&stored).unwrap();
+    std::fs::write(&stored, &bytes[..bytes.len() / 3]).unwrap();
+    drop(archive);
+    let out = dir.path().join("export");
+    let said = run(&root, &["export", "--format", "csv", out.to_str().unwrap()]);
+    assert!(said.status.success(), "{}", String::from_utf8_lossy(&said.stderr));
+    let stdout = String::from_utf8_lossy(&said.stdout);
+    assert!(stdout.contains("1 whose photo cannot be cleaned"), "{stdout}");
+    assert!(stdout.contains(&format!("left out {photo}: its photo cannot be cleaned for export")), "{stdout}");
+    assert_eq!(std::fs::read_dir(out.join("files")).unwrap().count(), 0, "nothing shipped with its metadata");
+    assert!(!std::fs::read_to_string(out.join("items.csv")).unwrap().contains(&photo.to_string()));
+}

@@ -582,8 +582,11 @@ fn print_export_report(report: &export::ExportReport, out: &Path) {
     }
     let count = |reason: &str| report.left_out.iter().filter(|l| l.reason == reason).count();
     let (restricted, private) = (count("restricted"), count("private"));
+    // A photo that cannot be cleaned is left out too, for a reason that is not privacy.
+    let unclean = report.left_out.iter().filter(|l| l.reason.contains("cannot be cleaned")).count();
+    let others = if unclean > 0 { format!(", {unclean} whose photo cannot be cleaned") } else { String::new() };
     println!(
-        "left out {} items that are not public ({restricted} restricted, {private} private; use --include-restricted for restricted ones)",
+        "left out {} items ({restricted} restricted, {private} private{others}; use --include-restricted for restricted ones)",
         report.left_out.len()
     );
     for left in &report.left_out {
