@@ -137,7 +137,7 @@ pub fn document(frame: &Frame, page: &Page) -> String {
 </main>
 <footer class="foot">
 <div class="foot-inner">
-<p><strong>{site}</strong> · an offline exhibit made from {made_from} with Walkout Archive. It works from this folder alone: no page loads anything from the network.</p>
+<p><strong>{site}</strong> · an offline exhibit of {made_from}, made with Walkout Archive. It works from this folder alone: no page loads anything from the network.</p>
 <p>{shield} Shown here only: items cleared for publication. Restricted and private items are not in this folder; people who did not agree to be named appear by a description; photos carry no location or camera data, and faces marked for redaction are covered.</p>
 </div>
 </footer>

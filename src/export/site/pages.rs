@@ -64,10 +64,16 @@ fn snippet(item: &Item) -> Option<String> {
     let text = match &item.details {
         ItemDetails::Quote(q) => q.context.clone().or_else(|| q.role.clone()),
         ItemDetails::Photo(_) => item.description.clone(),
-        ItemDetails::Article(a) => Some(a.body.chars().take(240).collect()),
+        ItemDetails::Article(a) => Some(a.body.clone()),
     }?;
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    (!flat.is_empty()).then_some(flat)
+    if flat.chars().count() <= 280 {
+        return (!flat.is_empty()).then_some(flat);
+    }
+    // Two lines' worth, cut at a word.
+    let cut: String = flat.chars().take(280).collect();
+    let at_word = cut.rfind(' ').unwrap_or(cut.len());
+    Some(format!("{}…", cut[..at_word].trim_end_matches([',', ';', ':', '.'])))
 }
 
 /// A photo's caption, on one line, when it has one.
