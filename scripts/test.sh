@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 # The engine's native parts: libjpeg-turbo (built by the turbojpeg crate: cmake, nasm), HEIF
-# decoding (libheif-dev), and OpenSSL for SQLCipher (perl).
+# decoding (libheif-dev), and OpenSSL for SQLCipher (perl). exiftool checks exported images;
+# Debian's chromium opens the exhibit site export headless (search, screenshots, no network).
 need_apt build-essential pkg-config sqlite3 libimage-exiftool-perl cmake nasm perl libheif-dev \
-  libwebkit2gtk-4.1-dev file xvfb xauth webkit2gtk-driver imagemagick strace
+  libwebkit2gtk-4.1-dev file xvfb xauth webkit2gtk-driver imagemagick strace chromium
 need_cargo
 command -v node >/dev/null 2>&1 || need_apt nodejs npm
 

@@ -1,13 +1,23 @@
-//! The lossless JSON export: exported and imported into an empty archive, it gives the same
-//! archive back, field for field, with the original files.
+//! The lossless JSON export (`--originals`): exported and imported into an empty archive, it
+//! gives the same archive back, field for field, with the original files.
 
 use std::sync::atomic::AtomicBool;
 
-use walkout::export::{Selection, json as json_export};
+use walkout::export::{ExportOptions, Selection, json as json_export};
 use walkout::ingest::ImportLimits;
 use walkout::{Archive, Sensitivity};
 
 use crate::common::*;
+
+fn export_json(
+    archive: &Archive,
+    selection: Selection,
+    include_restricted: bool,
+    out: &std::path::Path,
+) -> walkout::export::ExportReport {
+    let options = ExportOptions { selection, include_restricted, ..Default::default() };
+    json_export::export(archive, &options, out).unwrap()
+}
 
 fn import(archive: &mut Archive, path: std::path::PathBuf) -> walkout::ingest::ImportReport {
     archive.import_paths(&[path], ImportLimits::default(), &mut |_| {}, &AtomicBool::new(false)).unwrap()
@@ -55,7 +65,10 @@ fn export_json_then_import_into_an_empty_archive_gives_the_same_archive() {
         source.record_consent(&speaker.name, granted).unwrap();
     }
     let out = dir.path().join("export");
-    let report = json_export::export(&source, &Selection::All, true, &out).unwrap();
+    // The archivist's own transfer: the original files, untouched.
+    let options = ExportOptions { include_restricted: true, originals: true, ..Default::default() };
+    let report = json_export::export(&source, &options, &out).unwrap();
+    assert!(report.originals);
     assert_eq!(report.exported, 13);
     assert_eq!(report.files, 2);
     assert!(report.left_out.is_empty());
@@ -109,26 +122,20 @@ fn export_leaves_out_what_is_not_public_and_says_so() {
     archive.update_item(private.clone()).unwrap();
 
     let out = dir.path().join("export");
-    let report = json_export::export(&archive, &Selection::All, false, &out).unwrap();
+    let report = export_json(&archive, Selection::All, false, &out);
     assert_eq!(report.exported, 8);
     let reasons: Vec<_> = report.left_out.iter().map(|l| (l.id, l.reason.as_str())).collect();
     assert_eq!(reasons, vec![(restricted.id, "restricted"), (private.id, "private")]);
     let text = std::fs::read_to_string(out.join("walkout-export.json")).unwrap();
     assert!(!text.contains(&restricted.title) && !text.contains(&private.title));
 
-    let with_restricted = json_export::export(&archive, &Selection::All, true, &dir.path().join("export2")).unwrap();
+    let with_restricted = export_json(&archive, Selection::All, true, &dir.path().join("export2"));
     assert_eq!(with_restricted.exported, 9, "private items never leave");
 
-    let by_query =
-        json_export::export(&archive, &Selection::Query("Minneapolis".into()), false, &dir.path().join("q")).unwrap();
+    let by_query = export_json(&archive, Selection::Query("Minneapolis".into()), false, &dir.path().join("q"));
     assert!(by_query.exported >= 1);
-    let by_collection = json_export::export(
-        &archive,
-        &Selection::Collection("January 30, 2026 walkouts".into()),
-        false,
-        &dir.path().join("c"),
-    )
-    .unwrap();
+    let by_collection =
+        export_json(&archive, Selection::Collection("January 30, 2026 walkouts".into()), false, &dir.path().join("c"));
     assert_eq!(by_collection.exported, 8);
 }
 

@@ -68,7 +68,7 @@ pub fn export(
     text.push('\n');
     write_file(out, text)?;
     super::log_export(archive, "citation", out, &items)?;
-    Ok(ExportReport { exported: items.len() as u64, files: 0, left_out })
+    Ok(ExportReport { exported: items.len() as u64, files: 0, left_out, originals: false })
 }
 
 /// The citation of each reference in `style`: articles and photos as the style's
