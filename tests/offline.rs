@@ -89,7 +89,7 @@ fn workflow(dir: &Path, encrypt: bool) -> Vec<String> {
     let hits: serde_json::Value = serde_json::from_str(&step(&["search", "--json", "neighbours"])).unwrap();
     assert!(hits["total"].as_u64().unwrap() >= 1, "{hits}");
     let out = dir.join("out");
-    for format in ["bagit", "json", "jsonld", "csv", "ris", "csl-json"] {
+    for format in ["bagit", "site", "json", "jsonld", "csv", "ris", "csl-json"] {
         step(&["export", "--format", format, out.join(format).to_str().unwrap()]);
     }
     step(&["export", "--format", "bagit", "--zip", out.join("bag.zip").to_str().unwrap()]);
@@ -131,7 +131,7 @@ fn the_workflow_works_with_no_network_at_all() {
     let script = format!(
         "set -e; W='{walkout}'; A='{a}'; $W --archive \"$A\" init --demo; \
          $W --archive \"$A\" import '{p}' '{r}'; $W --archive \"$A\" search neighbours | grep -qi neighbours; \
-         $W --archive \"$A\" export --format bagit \"$A.bag\"",
+         $W --archive \"$A\" export --format bagit \"$A.bag\"; $W --archive \"$A\" export --format site \"$A.site\"",
         a = archive.display(),
         p = photos.display(),
         r = articles.display(),
@@ -144,4 +144,5 @@ fn the_workflow_works_with_no_network_at_all() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(dir.path().join("archive.bag/bagit.txt").exists());
+    assert!(dir.path().join("archive.site/index.html").exists());
 }

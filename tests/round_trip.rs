@@ -149,7 +149,8 @@ fn a_tampered_export_adds_nothing_it_cannot_vouch_for() {
     }
     assert_eq!(import(&mut source, photos).added.len(), 2);
     let out = dir.path().join("export");
-    json_export::export(&source, &Selection::All, true, &out).unwrap();
+    let options = ExportOptions { include_restricted: true, originals: true, ..Default::default() };
+    json_export::export(&source, &options, &out).unwrap();
     let manifest = out.join("walkout-export.json");
     let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
     let items = doc["items"].as_array_mut().unwrap();
