@@ -15,6 +15,7 @@ mod export_fixture;
 mod export_images;
 mod export_jsonld;
 mod export_site;
+mod export_snapshots;
 mod fixity_and_backup;
 mod import_batches;
 mod import_pdfs;
