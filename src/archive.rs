@@ -155,6 +155,7 @@ impl Archive {
         };
         let mut archive = Archive::assemble(root, store, index, None, lock);
         archive.blobs.sweep_temp_files()?;
+        crate::files::thumbs::sweep_temp_files(&archive.thumbs_dir());
         if rebuild {
             archive.rebuild_index()?;
         } else {

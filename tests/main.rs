@@ -26,4 +26,5 @@ mod privacy;
 mod round_trip;
 mod search;
 mod thumbnails;
+mod write_path_faults;
 mod writers_and_crashes;

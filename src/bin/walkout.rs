@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use walkout::export::{self, Selection};
+use walkout::fixity::CleanReport;
 use walkout::ingest::ImportLimits;
 use walkout::{Archive, EdtfDate, Item, ItemDetails, ItemKind, SearchRequest, SortOrder};
 
@@ -107,10 +108,15 @@ enum Command {
         json: bool,
     },
     /// Re-hash every stored original and report changed or missing files (recorded in the
-    /// fixity log); with --log, print the log of earlier runs.
+    /// fixity log), stored files nothing points to, and whether the search index agrees with
+    /// the database; with --log, print the log of earlier runs.
     Verify {
         #[arg(long)]
         log: bool,
+        /// Also remove stored files nothing points to (left by an interrupted import or by
+        /// deleted items) and thumbnails of photos no longer held.
+        #[arg(long, conflicts_with = "log")]
+        clean: bool,
         #[arg(long)]
         json: bool,
     },
@@ -431,7 +437,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_export_report(&report, &out);
             }
         }
-        Command::Verify { log: true, json } => {
+        Command::Verify { log: true, json, .. } => {
             let archive = open_reader(&dir)?;
             let runs = archive.fixity_log()?;
             if json {
@@ -464,8 +470,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("backed up {} items and {} files to {}", report.items, report.files, report.path.display());
             }
         }
-        Command::Verify { log: false, json } => {
-            let mut archive = open_reader(&dir)?;
+        Command::Verify { log: false, clean, json } => {
+            // Only a writer may remove files: no import can be storing one meanwhile.
+            let mut archive = if clean { open_writer(&dir)? } else { open_reader(&dir)? };
             let bar = progress_bar();
             let report = archive.verify_and_log(&mut |done, total| {
                 if let Some(bar) = &bar {
@@ -476,24 +483,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(bar) = bar {
                 bar.finish_and_clear();
             }
+            let removed = if clean { Some(archive.remove_unreferenced_files()?) } else { None };
             if json {
-                println!("{}", serde_json::to_string(&report)?);
+                let mut out = serde_json::to_value(&report)?;
+                if let (Some(removed), Some(map)) = (&removed, out.as_object_mut()) {
+                    map.insert("removed".to_string(), serde_json::to_value(removed)?);
+                }
+                println!("{out}");
             } else {
-                println!(
-                    "checked {}, ok {}, mismatched {}, missing {}",
-                    report.checked,
-                    report.ok,
-                    report.mismatched.len(),
-                    report.missing.len()
-                );
-                for p in &report.mismatched {
-                    eprintln!("changed: item {} ({})", p.id, p.path);
-                }
-                for p in &report.missing {
-                    eprintln!("missing: item {} ({})", p.id, p.path);
-                }
+                print_verify_report(&report, removed.as_ref(), archive.is_read_only());
             }
-            if !report.is_clean() {
+            // A read-only handle may see the index a moment behind the writer: not a failure.
+            if !report.is_clean() || (!archive.is_read_only() && !report.index_agrees()) {
                 return Ok(ExitCode::from(2));
             }
         }
@@ -574,6 +575,42 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_verify_report(report: &walkout::fixity::VerifyReport, removed: Option<&CleanReport>, read_only: bool) {
+    println!(
+        "checked {}, ok {}, mismatched {}, missing {}",
+        report.checked,
+        report.ok,
+        report.mismatched.len(),
+        report.missing.len()
+    );
+    for p in &report.mismatched {
+        eprintln!("changed: item {} ({})", p.id, p.path);
+    }
+    for p in &report.missing {
+        eprintln!("missing: item {} ({})", p.id, p.path);
+    }
+    match removed {
+        Some(removed) => println!(
+            "removed {} stored files nothing pointed to and {} stale thumbnails",
+            removed.files.len(),
+            removed.thumbnails
+        ),
+        None if !report.unreferenced.is_empty() => println!(
+            "{} stored files nothing points to (left by an interrupted import or deleted items); `walkout verify --clean` removes them",
+            report.unreferenced.len()
+        ),
+        None => {}
+    }
+    if !report.index_agrees() {
+        let why = if read_only { " (another process is writing: it may be a moment behind)" } else { "" };
+        eprintln!(
+            "search index: {} items missing, {} documents too many{why}; `walkout reindex` rebuilds it",
+            report.index_missing.len(),
+            report.index_extra.len()
+        );
+    }
 }
 
 fn print_export_report(report: &export::ExportReport, out: &Path) {

@@ -290,6 +290,23 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// The item id of every live document, read from the stored fields (an id twice if it
+    /// is indexed twice).
+    pub fn ids(&self) -> Result<Vec<Id>> {
+        let searcher = self.reader.searcher();
+        let mut ids = Vec::with_capacity(searcher.num_docs() as usize);
+        for segment in searcher.segment_readers() {
+            let store = segment.get_store_reader(16).map_err(|e| Error::io(&self.dir, e))?;
+            for doc in segment.doc_ids_alive() {
+                let doc: TantivyDocument = store.get(doc)?;
+                if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()).and_then(|s| s.parse().ok()) {
+                    ids.push(id);
+                }
+            }
+        }
+        Ok(ids)
+    }
+
     /// Reloads the reader (for read-only opens that want the writer's latest commit).
     pub fn refresh(&self) -> Result<()> {
         Ok(self.reader.reload()?)

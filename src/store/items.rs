@@ -275,6 +275,13 @@ pub fn item_with_file(conn: &Connection, sha256: &str) -> Result<Option<Id>> {
     id.map(|s| parse_id(&s)).transpose()
 }
 
+/// The id of every item.
+pub fn item_ids(conn: &Connection) -> Result<Vec<Id>> {
+    let mut stmt = conn.prepare("SELECT id FROM items")?;
+    let ids: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    ids.iter().map(|s| parse_id(s)).collect()
+}
+
 /// Whether an item with this id exists.
 pub fn item_exists(conn: &Connection, id: Id) -> Result<bool> {
     Ok(conn.prepare_cached("SELECT 1 FROM items WHERE id = ?1")?.exists([id.to_string()])?)

@@ -67,3 +67,86 @@ pub fn files_containing(root: &Path, needle: &[u8]) -> Vec<String> {
     }
     hits
 }
+
+/// `count` distinct small JPEG photos named `photo_NNNN.jpg` in `dir` (made with the `image`
+/// crate: a gradient that differs per photo).
+pub fn jpegs(dir: &Path, count: usize) -> Vec<PathBuf> {
+    std::fs::create_dir_all(dir).unwrap();
+    (0..count)
+        .map(|i| {
+            let path = dir.join(format!("photo_{i:04}.jpg"));
+            let (a, b) = ((i * 37 % 256) as u8, (i * 101 / 256 % 256) as u8);
+            let image = image::RgbImage::from_fn(48, 32, |x, y| image::Rgb([a, b ^ (x as u8 * 5), (y as u8) * 7]));
+            image.save(&path).unwrap();
+            path
+        })
+        .collect()
+}
+
+/// The words of the `i`th generated quote: distinct for every `i`, searchable by `quoteNNNN`.
+pub fn quote_text(i: usize) -> String {
+    format!("We walked out together, said voice number {i} (quote{i:06}) of the generated sheet")
+}
+
+/// JSON Lines of `count` distinct quotes (`quote_text`), with speakers and places.
+pub fn quote_lines(count: usize) -> String {
+    let mut out = String::with_capacity(count * 160);
+    const PLACES: [&str; 4] = ["Minneapolis", "Chicago", "Los Angeles", "Austin"];
+    for i in 0..count {
+        let line = serde_json::json!({
+            "text": quote_text(i),
+            "speaker": format!("Student {}", i % 97),
+            "place": PLACES[i % 4],
+            "date": format!("2026-0{}-{:02}", 1 + i % 3, 1 + i % 28),
+            "tags": "walkout, generated",
+        });
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// Checks, without writing, that a search index is never ahead of its database: every document
+/// it holds is an item of the database (an index behind, missing the last commits, is allowed).
+pub fn assert_index_not_ahead(root: &Path) {
+    let archive = Archive::open_read_only(root).expect("opens read-only");
+    let report = archive.verify(&mut |_, _| {}).unwrap();
+    assert!(report.index_extra.is_empty(), "the index holds items the database lacks: {:?}", report.index_extra);
+    let stats = archive.stats().unwrap();
+    assert!(stats.index_docs <= stats.items, "{stats:?}");
+}
+
+/// Opens the archive for writing (which recovers from any crash) and checks everything that must
+/// then hold: the database passes `integrity_check`, the index holds exactly its items, every
+/// stored file passes its fixity check, and no temp file is left. Returns the stats and the
+/// verify report (whose `unreferenced` files the caller judges).
+pub fn assert_whole(root: &Path) -> (walkout::Stats, walkout::fixity::VerifyReport) {
+    let archive = Archive::open(root).expect("the archive reopens");
+    assert_eq!(archive.integrity_check().unwrap(), "ok");
+    let stats = archive.stats().unwrap();
+    assert_eq!(stats.index_docs, stats.items, "{stats:?}");
+    let report = archive.verify(&mut |_, _| {}).unwrap();
+    assert!(report.is_clean(), "fixity: {report:?}");
+    assert!(report.index_agrees(), "index missing {:?}, extra {:?}", report.index_missing, report.index_extra);
+    let temp = root.join("files/.tmp");
+    let left: Vec<_> = std::fs::read_dir(&temp).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    assert!(left.is_empty(), "temp files left: {left:?}");
+    let thumbs: Vec<_> = std::fs::read_dir(root.join("thumbs"))
+        .map(|d| d.flatten().map(|e| e.file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect())
+        .unwrap_or_default();
+    assert!(thumbs.is_empty(), "thumbnail temp files left: {thumbs:?}");
+    (stats, report)
+}
+
+/// Waits until `ready` holds (polling), panicking with `what` after a minute or when `child`
+/// exits first.
+pub fn wait_for(child: &mut std::process::Child, what: &str, mut ready: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !ready() {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the child exited ({status}) before {what}");
+        }
+        assert!(std::time::Instant::now() < deadline, "timed out waiting until {what}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
