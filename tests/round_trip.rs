@@ -174,3 +174,26 @@ fn a_tampered_export_adds_nothing_it_cannot_vouch_for() {
     let stored = std::fs::read_dir(dir.path().join("target/files")).map_or(0, |d| d.count());
     assert_eq!(stored, 0, "files stored for items that were refused");
 }
+
+#[test]
+fn an_export_reports_its_progress_up_to_the_end() {
+    use std::sync::{Arc, Mutex};
+    let dir = temp();
+    let (_, archive) = demo_archive(dir.path());
+    for format in [walkout::export::Format::Json, walkout::export::Format::Site] {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let options = ExportOptions {
+            progress: walkout::export::Progress::new(move |p| sink.lock().unwrap().push((p.done, p.total))),
+            ..Default::default()
+        };
+        let out = dir.path().join(format!("{format:?}"));
+        let report = walkout::export::export(&archive, format, &options, &out).unwrap();
+        let seen = seen.lock().unwrap();
+        let total = report.exported as usize + report.left_out.len();
+        assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
+        let (done, of) = *seen.last().unwrap();
+        assert_eq!(done, of, "{format:?} ends at its total: {seen:?}");
+        assert!(of > 0 && of <= total, "{format:?}: {seen:?} for {total} items");
+    }
+}

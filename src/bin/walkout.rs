@@ -423,14 +423,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 (None, Some(q)) => Selection::Query(q),
                 (None, None) => Selection::All,
             };
-            let options = export::ExportOptions {
+            let mut options = export::ExportOptions {
                 selection,
                 include_restricted,
                 zip,
                 style: export::citation::Style::parse(&style)?,
                 originals,
+                progress: export::Progress::default(),
             };
-            let report = export::export(&archive, format, &options, &out)?;
+            let bar = progress_bar();
+            if let Some(bar) = &bar {
+                bar.set_message("writing files");
+                let bar = bar.clone();
+                options.progress = export::Progress::new(move |p| {
+                    bar.set_length(p.total as u64);
+                    bar.set_position(p.done as u64);
+                });
+            }
+            let report = export::export(&archive, format, &options, &out);
+            if let Some(bar) = &bar {
+                bar.finish_and_clear();
+            }
+            let report = report?;
             if json {
                 println!("{}", serde_json::to_string(&report)?);
             } else {

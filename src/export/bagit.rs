@@ -66,7 +66,7 @@ fn write_bag(archive: &Archive, options: &ExportOptions, bag: &Path) -> Result<E
     let (selection, restricted) = (&options.selection, options.include_restricted);
     let data = bag.join(DATA_DIR);
     let (mut items, mut left_out) = select(archive, selection, restricted)?;
-    let files = ship_files(archive, &mut items, &mut left_out, &data.join(csv::FILES_DIR), options.originals)?;
+    let files = ship_files(archive, &mut items, &mut left_out, &data.join(csv::FILES_DIR), options)?;
     let report = ExportReport { exported: items.len() as u64, files, left_out, originals: options.originals };
     write_file(&data.join(json::FILE_NAME), json::to_bytes(&json::document(archive, &items, options.originals)?)?)?;
     write_file(&data.join(csv::FILE_NAME), csv::to_csv(&items)?)?;

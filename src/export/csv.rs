@@ -74,7 +74,7 @@ pub const COLUMNS: &[&str] = &[
 /// Writes `out/items.csv` and `out/files/`.
 pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<ExportReport> {
     let (mut items, mut left_out) = select(archive, &options.selection, options.include_restricted)?;
-    let files = ship_files(archive, &mut items, &mut left_out, &out.join(FILES_DIR), options.originals)?;
+    let files = ship_files(archive, &mut items, &mut left_out, &out.join(FILES_DIR), options)?;
     write_file(&out.join(FILE_NAME), to_csv(&items)?)?;
     super::log_export(archive, "csv", out, &items)?;
     Ok(ExportReport { exported: items.len() as u64, files, left_out, originals: options.originals })

@@ -61,7 +61,7 @@ pub enum PhotoFiles {
 /// Writes the export folder `out`.
 pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<ExportReport> {
     let (mut items, mut left_out) = select(archive, &options.selection, options.include_restricted)?;
-    let files = ship_files(archive, &mut items, &mut left_out, &out.join("files"), options.originals)?;
+    let files = ship_files(archive, &mut items, &mut left_out, &out.join("files"), options)?;
     write_file(&out.join(FILE_NAME), to_bytes(&document(archive, &items, options.originals)?)?)?;
     super::log_export(archive, "json", out, &items)?;
     Ok(ExportReport { exported: items.len() as u64, files, left_out, originals: options.originals })

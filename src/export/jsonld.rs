@@ -99,7 +99,7 @@ pub fn context() -> Value {
 /// Writes `out/items.jsonld` and `out/files/`.
 pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<ExportReport> {
     let (mut items, mut left_out) = select(archive, &options.selection, options.include_restricted)?;
-    let files = ship_files(archive, &mut items, &mut left_out, &out.join(super::csv::FILES_DIR), options.originals)?;
+    let files = ship_files(archive, &mut items, &mut left_out, &out.join(super::csv::FILES_DIR), options)?;
     write_file(&out.join(FILE_NAME), to_bytes(&document(archive, &items)?)?)?;
     super::log_export(archive, "jsonld", out, &items)?;
     Ok(ExportReport { exported: items.len() as u64, files, left_out, originals: options.originals })

@@ -117,7 +117,51 @@ pub struct ExportOptions {
     /// cleaned (`files::clean_image::publishable`). Only json, csv, jsonld and bagit carry
     /// files; the site always shows cleaned photos.
     pub originals: bool,
+    /// Told how far the export is as its files are written (the slow part: cleaning photos).
+    pub progress: Progress,
 }
+
+/// How far an export is: files handled of those it ships.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ExportProgress {
+    /// Items whose files are written (or that had none).
+    pub done: usize,
+    /// Items in the export.
+    pub total: usize,
+}
+
+/// Where an export reports its progress (a CLI progress bar, the app's dialog); by default
+/// nowhere.
+#[derive(Clone, Default)]
+pub struct Progress(Option<std::sync::Arc<dyn Fn(ExportProgress) + Send + Sync>>);
+
+impl Progress {
+    /// Reports to `report`.
+    pub fn new(report: impl Fn(ExportProgress) + Send + Sync + 'static) -> Progress {
+        Progress(Some(std::sync::Arc::new(report)))
+    }
+
+    pub(crate) fn report(&self, done: usize, total: usize) {
+        if let Some(report) = &self.0 {
+            report(ExportProgress { done, total });
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Progress(reported)" } else { "Progress(none)" })
+    }
+}
+
+/// Two exports are the same whatever they report to.
+impl PartialEq for Progress {
+    fn eq(&self, _: &Progress) -> bool {
+        true
+    }
+}
+
+impl Eq for Progress {}
 
 /// Writes an export of `format` to `out`: a folder for json, csv, jsonld, bagit (a zip file
 /// with `zip`) and site, one file for csl-json, ris and citation.
@@ -165,12 +209,15 @@ pub(crate) fn ship_files(
     items: &mut Vec<Item>,
     left_out: &mut Vec<LeftOut>,
     dir: &Path,
-    originals: bool,
+    options: &ExportOptions,
 ) -> Result<u64> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let originals = options.originals;
     let mut written = BTreeSet::new();
     let mut kept = Vec::with_capacity(items.len());
-    for mut item in std::mem::take(items) {
+    let total = items.len();
+    for (done, mut item) in std::mem::take(items).into_iter().enumerate() {
+        options.progress.report(done, total);
         let name = match &mut item.details {
             ItemDetails::Photo(photo) if !originals => match clean_photo(archive, photo, &item.redactions)? {
                 Ok(clean) => {
@@ -203,6 +250,7 @@ pub(crate) fn ship_files(
         written.extend(name);
         kept.push(item);
     }
+    options.progress.report(total, total);
     *items = kept;
     Ok(written.len() as u64)
 }

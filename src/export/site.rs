@@ -95,7 +95,7 @@ pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<
     let folder = staging.path().join("site");
 
     let (mut items, mut left_out) = select(archive, &options.selection, options.include_restricted)?;
-    let (photos, files) = write_photos(archive, &mut items, &mut left_out, &folder)?;
+    let (photos, files) = write_photos(archive, &mut items, &mut left_out, &folder, &options.progress)?;
     let refs = reference::references(archive, &items, options.include_restricted)?;
     let citations = citation::render(&refs, Style::Chicago)?.into_iter().collect();
     let on_site: BTreeSet<Id> = items.iter().map(|i| i.id).collect();
@@ -145,11 +145,14 @@ fn write_photos(
     items: &mut Vec<Item>,
     left_out: &mut Vec<LeftOut>,
     folder: &Path,
+    progress: &super::Progress,
 ) -> Result<(BTreeMap<Id, SitePhoto>, u64)> {
     let mut photos = BTreeMap::new();
     let mut written = BTreeSet::new();
     let mut kept = Vec::with_capacity(items.len());
-    for item in std::mem::take(items) {
+    let total = items.len();
+    for (done, item) in std::mem::take(items).into_iter().enumerate() {
+        progress.report(done, total);
         let ItemDetails::Photo(photo) = &item.details else {
             kept.push(item);
             continue;
@@ -180,6 +183,7 @@ fn write_photos(
         photos.insert(item.id, site_photo);
         kept.push(item);
     }
+    progress.report(total, total);
     *items = kept;
     Ok((photos, written.len() as u64 * 2))
 }
