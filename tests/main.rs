@@ -7,6 +7,7 @@ mod common;
 mod archive_format;
 mod cli;
 mod dates;
+mod disk_full;
 mod encryption;
 mod export_bagit;
 mod export_citations;

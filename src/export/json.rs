@@ -49,8 +49,7 @@ pub fn export(archive: &Archive, selection: &Selection, include_restricted: bool
     fs::create_dir_all(out.join("files")).map_err(|e| Error::io(out, e))?;
     let mut files = 0;
     for sha in items.iter().filter_map(Item::sha256).collect::<BTreeSet<_>>() {
-        let target = out.join("files").join(sha);
-        archive.files().copy_out(sha, &target)?;
+        super::copy_original(archive, sha, &out.join("files").join(sha))?;
         files += 1;
     }
     let ids: BTreeSet<_> = items.iter().map(|i| i.id).collect();
@@ -98,7 +97,7 @@ pub fn export(archive: &Archive, selection: &Selection, include_restricted: bool
     };
     let path = out.join(FILE_NAME);
     let json = serde_json::to_vec_pretty(&doc).map_err(|e| Error::invalid("export", e.to_string()))?;
-    fs::write(&path, json).map_err(|e| Error::io(&path, e))?;
+    super::write_file(&path, json)?;
     super::log_export(archive, "json", out, &doc.items)?;
     Ok(ExportReport { exported: doc.items.len() as u64, files, left_out })
 }

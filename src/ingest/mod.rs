@@ -337,7 +337,7 @@ impl Archive {
         }
         let now = self.now();
         let batch = std::mem::take(pending);
-        self.write(|tx| {
+        let written = self.write(|tx| {
             for (sha, size, media) in &batch.blobs {
                 store::insert_blob(tx, sha, *size, media, now)?;
             }
@@ -348,11 +348,27 @@ impl Archive {
                 apply_export_entities(tx, doc)?;
             }
             Ok(())
-        })?;
+        });
+        if let Err(e) = written {
+            self.remove_uncommitted_files(&batch.blobs);
+            return Err(e);
+        }
         for (item, path) in batch.items.iter().zip(batch.sources) {
             report.added.push(Added { path, id: item.id, kind: item.kind() });
         }
         Ok(())
+    }
+}
+
+impl Archive {
+    /// After a batch failed to commit (a full disk …), removes the files it stored that no row
+    /// points to, freeing their space; what cannot be checked or removed is left for
+    /// `verify --clean`.
+    fn remove_uncommitted_files(&self, blobs: &[(String, u64, &'static str)]) {
+        let Ok(referenced) = store::referenced_files(self.store.conn()) else { return };
+        for (sha, ..) in blobs.iter().filter(|(sha, ..)| !referenced.contains(sha)) {
+            let _ = self.files().remove(sha);
+        }
     }
 }
 

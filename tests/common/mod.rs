@@ -11,9 +11,11 @@ pub fn temp() -> tempfile::TempDir {
     tempfile::Builder::new().prefix("walkout-test-").tempdir().expect("temp dir")
 }
 
-/// The `walkout` binary built for these tests.
+/// The `walkout` binary built for these tests (`WALKOUT_TEST_BIN` runs a copy instead: long runs
+/// use one, as the shared build folder's binary may be rebuilt from another branch meanwhile).
 pub fn walkout(archive: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_walkout"));
+    let bin = std::env::var_os("WALKOUT_TEST_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_walkout").into());
+    let mut cmd = Command::new(bin);
     cmd.arg("--archive").arg(archive).env_remove("WALKOUT_ARCHIVE");
     cmd
 }
@@ -90,9 +92,14 @@ pub fn quote_text(i: usize) -> String {
 
 /// JSON Lines of `count` distinct quotes (`quote_text`), with speakers and places.
 pub fn quote_lines(count: usize) -> String {
-    let mut out = String::with_capacity(count * 160);
+    quote_lines_of(0..count)
+}
+
+/// JSON Lines of the quotes numbered `numbers`.
+pub fn quote_lines_of(numbers: std::ops::Range<usize>) -> String {
+    let mut out = String::with_capacity(numbers.len() * 160);
     const PLACES: [&str; 4] = ["Minneapolis", "Chicago", "Los Angeles", "Austin"];
-    for i in 0..count {
+    for i in numbers {
         let line = serde_json::json!({
             "text": quote_text(i),
             "speaker": format!("Student {}", i % 97),
@@ -148,5 +155,27 @@ pub fn wait_for(child: &mut std::process::Child, what: &str, mut ready: impl FnM
         }
         assert!(std::time::Instant::now() < deadline, "timed out waiting until {what}");
         std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// A small, seeded random number generator (splitmix64): runs replay from their seed.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
     }
 }
