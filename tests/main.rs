@@ -6,6 +6,7 @@ mod common;
 
 mod archive_format;
 mod cli;
+mod crash_kills;
 mod dates;
 mod disk_full;
 mod encryption;

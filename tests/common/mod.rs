@@ -129,6 +129,7 @@ pub fn assert_index_not_ahead(root: &Path) {
 /// verify report (whose `unreferenced` files the caller judges).
 pub fn assert_whole(root: &Path) -> (walkout::Stats, walkout::fixity::VerifyReport) {
     let archive = Archive::open(root).expect("the archive reopens");
+    assert_eq!(archive.index_rebuilt_on_open(), None, "the index catches up, it is not rebuilt");
     assert_eq!(archive.integrity_check().unwrap(), "ok");
     let stats = archive.stats().unwrap();
     assert_eq!(stats.index_docs, stats.items, "{stats:?}");
