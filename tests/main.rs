@@ -5,6 +5,7 @@
 mod common;
 
 mod archive_format;
+mod bad_input;
 mod cli;
 mod crash_kills;
 mod dates;
