@@ -39,6 +39,8 @@ pub struct Archive {
     pub(crate) db_key: Option<zeroize::Zeroizing<String>>,
     /// Held for as long as this process may write; the OS releases it if the process dies.
     _writer_lock: Option<File>,
+    /// Why opening rebuilt the search index from the database, if it did.
+    rebuilt_on_open: Option<String>,
 }
 
 impl Archive {
@@ -149,21 +151,28 @@ impl Archive {
             })?;
             return Ok(Archive::assemble(root, store, index, None, None));
         }
-        let (index, rebuild) = match SearchIndex::open(&index_dir, true)? {
-            Ok(index) => (index, false),
-            Err(_why) => (SearchIndex::create(&index_dir)?, true),
+        let (index, unusable) = match SearchIndex::open(&index_dir, true)? {
+            Ok(index) => (index, None),
+            Err(why) => (SearchIndex::create(&index_dir)?, Some(why)),
         };
         let mut archive = Archive::assemble(root, store, index, None, lock);
         archive.blobs.sweep_temp_files()?;
         crate::files::thumbs::sweep_temp_files(&archive.thumbs_dir());
-        if rebuild {
+        if let Some(why) = unusable {
+            archive.rebuilt_on_open = Some(match why {
+                Unusable::Missing => "there was none".to_string(),
+                Unusable::Corrupt(e) => format!("it could not be read: {e}"),
+                Unusable::OtherSchema => "it was built by another version".to_string(),
+            });
             archive.rebuild_index()?;
         } else {
             archive.catch_up_index()?;
             // The index must hold exactly the database's items; if it does not (a damaged or
             // foreign index), it is rebuilt rather than trusted.
             let items = store::stats(archive.store.conn())?.items;
-            if archive.index.num_docs() != items {
+            let docs = archive.index.num_docs();
+            if docs != items {
+                archive.rebuilt_on_open = Some(format!("it held {docs} documents for {items} items"));
                 archive.rebuild_index()?;
             }
         }
@@ -182,7 +191,16 @@ impl Archive {
             None => BlobStore::new(root.join(FILES_DIR)),
         };
         let db_key = key.map(ArchiveKey::database_key);
-        Archive { root: root.to_path_buf(), store, index, blobs, clock: Utc::now, db_key, _writer_lock: lock }
+        Archive {
+            root: root.to_path_buf(),
+            store,
+            index,
+            blobs,
+            clock: Utc::now,
+            db_key,
+            _writer_lock: lock,
+            rebuilt_on_open: None,
+        }
     }
 
     /// Replaces the clock (tests fix time with it).
@@ -198,6 +216,12 @@ impl Archive {
     /// The archive folder.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Why opening this handle rebuilt the search index from the database (a missing, damaged or
+    /// out-of-step index), if it did: a rebuild of a large archive takes a while, and says so.
+    pub fn index_rebuilt_on_open(&self) -> Option<&str> {
+        self.rebuilt_on_open.as_deref()
     }
 
     /// Whether this handle may write.

@@ -60,6 +60,9 @@ pub enum Error {
         "the disk is full: {path} could not be written; free some space, then try again (nothing already stored was changed)"
     )]
     DiskFull { path: PathBuf },
+    /// An export stopped part way; says what became of what it had written.
+    #[error("{source}; the export to {out} did not finish: {what}")]
+    ExportIncomplete { out: PathBuf, what: String, source: Box<Error> },
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[source] rusqlite::Error),
@@ -99,6 +102,7 @@ impl Error {
             Error::BadFile { .. } => "bad_file",
             Error::Io { .. } => "io",
             Error::DiskFull { .. } => "disk_full",
+            Error::ExportIncomplete { source, .. } => source.code(),
             Error::Database(_) => "database",
             Error::Index(_) => "index",
             Error::IndexUnavailable { .. } => "index_unavailable",

@@ -5,8 +5,12 @@
 mod common;
 
 mod archive_format;
+mod bad_input;
 mod cli;
+mod concurrent_search;
+mod crash_kills;
 mod dates;
+mod disk_full;
 mod encryption;
 mod export_bagit;
 mod export_citations;

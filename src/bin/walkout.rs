@@ -657,7 +657,7 @@ fn open_writer(dir: &Path) -> anyhow::Result<Archive> {
     if Archive::is_encrypted(dir) {
         return Ok(Archive::unlock(dir, &passphrase("WALKOUT_PASSPHRASE", "Passphrase")?)?);
     }
-    Ok(Archive::open(dir)?)
+    Ok(noting_a_rebuild(Archive::open(dir)?))
 }
 
 /// Opens the archive for reading (read-only when another process writes to it).
@@ -665,7 +665,16 @@ fn open_reader(dir: &Path) -> anyhow::Result<Archive> {
     if Archive::is_encrypted(dir) {
         return Ok(Archive::unlock_for_reading(dir, &passphrase("WALKOUT_PASSPHRASE", "Passphrase")?)?);
     }
-    Ok(Archive::open_for_reading(dir)?)
+    Ok(noting_a_rebuild(Archive::open_for_reading(dir)?))
+}
+
+/// Says on stderr when opening had to rebuild the search index (an encrypted archive's index
+/// lives in memory and is always built: nothing to say).
+fn noting_a_rebuild(archive: Archive) -> Archive {
+    if let Some(why) = archive.index_rebuilt_on_open() {
+        eprintln!("walkout: note: the search index was rebuilt from the database ({why})");
+    }
+    archive
 }
 
 /// A passphrase from the environment, or typed at a hidden prompt.

@@ -47,14 +47,16 @@ pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<
     let bag = staging.path().join(&top);
     let report = write_bag(archive, options, &bag)?;
     let partial = staging.path().join("bag.zip");
-    zip_folder(&bag, &top, &partial)?;
+    zip_folder(&bag, &top, &partial, out)?;
     fs::rename(&partial, out).map_err(|e| Error::io(out, e))?;
     Ok(report)
 }
 
-/// Refuses to write over anything: `out` must not exist, or (for a folder) be empty.
+/// Refuses to write over anything: `out` must not exist, or (for a folder) be empty. The mark
+/// of an export under way (`export::export` writes it first) does not count.
 pub(crate) fn refuse_existing(out: &Path, zip: bool) -> Result<()> {
-    let empty_dir = fs::read_dir(out).map(|mut entries| entries.next().is_none()).unwrap_or(false);
+    let empty_dir =
+        fs::read_dir(out).map(|entries| entries.flatten().all(|e| e.file_name() == super::INCOMPLETE)).unwrap_or(false);
     if out.exists() && (zip || !empty_dir) {
         let what = if zip { "exists" } else { "is not an empty folder" };
         return Err(Error::invalid("out", format!("{} {what}; an export is written to a new place", out.display())));
@@ -181,20 +183,25 @@ pub(crate) fn digests(path: &Path) -> Result<([String; 2], u64)> {
     Ok(([hex::encode(sha256.finalize()), hex::encode(sha512.finalize())], size))
 }
 
-/// Zips every file of `folder` under the top folder `top` into `target`.
-fn zip_folder(folder: &Path, top: &str, target: &Path) -> Result<()> {
-    let file = File::create(target).map_err(|e| Error::io(target, e))?;
+/// Zips every file of `folder` under the top folder `top` into `target`; errors name `shown`
+/// (the zip file's place: `target` is a temp file beside it).
+fn zip_folder(folder: &Path, top: &str, target: &Path, shown: &Path) -> Result<()> {
+    crate::files::injected_write_failure().map_err(|e| Error::io(shown, e))?;
+    let file = File::create(target).map_err(|e| Error::io(shown, e))?;
     let mut zip = zip::ZipWriter::new(io::BufWriter::new(file));
     let options =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
-    let failed = |e: zip::result::ZipError| Error::io(target, io::Error::other(e));
+    let failed = |e: zip::result::ZipError| match e {
+        zip::result::ZipError::Io(e) => Error::io(shown, e),
+        other => Error::io(shown, io::Error::other(other)),
+    };
     for relative in files_under(folder, folder)? {
         let source: PathBuf = folder.join(&relative);
         zip.start_file(format!("{top}/{relative}"), options).map_err(failed)?;
         let mut input = File::open(&source).map_err(|e| Error::io(&source, e))?;
-        io::copy(&mut input, &mut zip).map_err(|e| Error::io(target, e))?;
+        io::copy(&mut input, &mut zip).map_err(|e| Error::io(shown, e))?;
     }
     let mut inner = zip.finish().map_err(failed)?;
-    inner.flush().map_err(|e| Error::io(target, e))?;
-    inner.get_ref().sync_all().map_err(|e| Error::io(target, e))
+    inner.flush().map_err(|e| Error::io(shown, e))?;
+    inner.get_ref().sync_all().map_err(|e| Error::io(shown, e))
 }

@@ -14,13 +14,14 @@ pub mod site;
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use crate::archive::Archive;
 use crate::error::{Error, Result};
-use crate::files::clean_image;
+use crate::files::{clean_image, injected_write_failure};
 use crate::model::{Item, ItemDetails, PhotoDetails, Redaction};
 use crate::privacy::{Disclosure, Verdict};
 use crate::search::SearchRequest;
@@ -165,7 +166,72 @@ impl Eq for Progress {}
 
 /// Writes an export of `format` to `out`: a folder for json, csv, jsonld, bagit (a zip file
 /// with `zip`) and site, one file for csl-json, ris and citation.
+///
+/// An export that fails part way (a full disk …) leaves no partial export behind for someone to
+/// take for a whole one. A folder it created is removed; a folder that was there before keeps an
+/// `INCOMPLETE` file saying so, written first and removed last, so that even an export killed
+/// part way is marked. A single file (or zip) is written beside its place and renamed into it
+/// only when whole, so a failure leaves nothing new and an older file untouched.
 pub fn export(archive: &Archive, format: Format, options: &ExportOptions, out: &Path) -> Result<ExportReport> {
+    // The site is staged beside `out` and moved into place whole, like a single file.
+    let folder = !matches!(format, Format::CslJson | Format::Ris | Format::Citation | Format::Site) && !options.zip;
+    if !folder {
+        return export_as(archive, format, options, out).map_err(|e| match e {
+            Error::DiskFull { .. } | Error::Io { .. } => Error::ExportIncomplete {
+                out: out.to_path_buf(),
+                what: "nothing was written there".to_string(),
+                source: Box::new(e),
+            },
+            other => other,
+        });
+    }
+    let existed = out.exists();
+    let marker = out.join(INCOMPLETE);
+    if let Err(e) = write_file(&marker, incomplete_note(archive)) {
+        if !existed {
+            let _ = fs::remove_dir_all(out);
+        }
+        return Err(e);
+    }
+    match export_as(archive, format, options, out) {
+        Ok(report) => {
+            fs::remove_file(&marker).map_err(|e| Error::io(&marker, e))?;
+            Ok(report)
+        }
+        Err(e) if existed => Err(Error::ExportIncomplete {
+            out: out.to_path_buf(),
+            what: format!("the folder holds a partial export, marked by its {INCOMPLETE} file"),
+            source: Box::new(e),
+        }),
+        Err(e) => {
+            let what = match fs::remove_dir_all(out) {
+                Ok(()) => "the partial export was removed".to_string(),
+                Err(why) => {
+                    format!("the partial export could not be removed ({why}); it is marked by its {INCOMPLETE} file")
+                }
+            };
+            match e {
+                Error::DiskFull { .. } | Error::Io { .. } => {
+                    Err(Error::ExportIncomplete { out: out.to_path_buf(), what, source: Box::new(e) })
+                }
+                other => Err(other),
+            }
+        }
+    }
+}
+
+/// The file that marks an export folder as partial while it is written.
+pub const INCOMPLETE: &str = "INCOMPLETE";
+
+fn incomplete_note(archive: &Archive) -> String {
+    format!(
+        "This export did not finish: walkout export began writing it at {} and stopped before the end.\n\
+         Its files are partial. Export again into an empty folder.\n",
+        archive.now().to_rfc3339()
+    )
+}
+
+fn export_as(archive: &Archive, format: Format, options: &ExportOptions, out: &Path) -> Result<ExportReport> {
     let (selection, restricted) = (&options.selection, options.include_restricted);
     if options.originals && !format.ships_originals() {
         return Err(Error::invalid("originals", "only json, csv, jsonld and bagit exports carry photo files"));
@@ -241,7 +307,7 @@ pub(crate) fn ship_files(
             },
             _ => match item.sha256() {
                 Some(sha) if !written.contains(sha) => {
-                    archive.files().copy_out(sha, &dir.join(sha))?;
+                    copy_original(archive, sha, &dir.join(sha))?;
                     Some(sha.to_string())
                 }
                 other => other.map(String::from),
@@ -284,12 +350,29 @@ fn with_extension(name: &str, extension: &str) -> String {
     format!("{stem}.{extension}")
 }
 
-/// Writes a whole file, naming it in the error.
+/// Copies one original file out of the store, naming the target in the error.
+pub(crate) fn copy_original(archive: &Archive, sha256: &str, target: &Path) -> Result<()> {
+    injected_write_failure().map_err(|e| Error::io(target, e))?;
+    archive.files().copy_out(sha256, target).map_err(|e| match e {
+        // A full disk is the target's, not the stored file's.
+        Error::DiskFull { .. } => Error::DiskFull { path: target.to_path_buf() },
+        other => other,
+    })
+}
+
+/// Writes a whole file, naming it in the error: to a temp file beside it, renamed into place
+/// once written, so a failure leaves no partial file under the name (and an older one intact).
 pub(crate) fn write_file(path: &Path, bytes: impl AsRef<[u8]>) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    }
-    fs::write(path, bytes).map_err(|e| Error::io(path, e))
+    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => dir,
+        None => Path::new("."),
+    };
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut temp =
+        tempfile::Builder::new().prefix(".walkout-export-").tempfile_in(dir).map_err(|e| Error::io(path, e))?;
+    injected_write_failure().and_then(|()| temp.write_all(bytes.as_ref())).map_err(|e| Error::io(path, e))?;
+    temp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
 }
 
 /// What an export wrote and what it kept back.

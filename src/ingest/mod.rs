@@ -386,6 +386,7 @@ impl Archive {
             // Nothing of the batch was stored: say so for every file and row in it.
             let error = format!("not stored: {e}");
             report.failed.extend(batch.sources.into_iter().map(|path| Failed { path, error: error.clone() }));
+            self.remove_uncommitted_files(&batch.blobs);
             return Err(e);
         }
         for (item, path) in batch.items.iter().zip(batch.sources) {
@@ -396,6 +397,18 @@ impl Archive {
             self.catch_up_index()?;
         }
         Ok(())
+    }
+}
+
+impl Archive {
+    /// After a batch failed to commit (a full disk …), removes the files it stored that no row
+    /// points to, freeing their space; what cannot be checked or removed is left for
+    /// `verify --clean`.
+    fn remove_uncommitted_files(&self, blobs: &[(String, u64, &'static str)]) {
+        let Ok(referenced) = store::referenced_files(self.store.conn()) else { return };
+        for (sha, ..) in blobs.iter().filter(|(sha, ..)| !referenced.contains(sha)) {
+            let _ = self.files().remove(sha);
+        }
     }
 }
 
