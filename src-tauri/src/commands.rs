@@ -11,8 +11,8 @@ use tauri::{AppHandle, Emitter, Manager, State};
 use ts_rs::TS;
 use walkout::ingest::{ImportLimits, ImportProgress, ImportReport};
 use walkout::{
-    Archive, Collection, EdtfDate, Event, Id, Item, Person, Place, SearchRequest, SearchResults, SortOrder, Stats,
-    TagCount,
+    Archive, Collection, EdtfDate, Event, Id, Item, ItemDetails, Person, Place, SearchRequest, SearchResults,
+    SortOrder, Stats, TagCount, title_from_text,
 };
 
 use crate::error::{AppError, CommandResult};
@@ -69,9 +69,22 @@ pub async fn get_item(state: State<'_, ArchiveState>, id: String) -> CommandResu
     state.read(|archive| archive.get(archive.resolve_id(&id)?))
 }
 
+/// Saves an edited item. A quote whose title is its words (as it is unless someone gave it
+/// another) gets the title of its new words, as `walkout edit --set text=…` does.
 #[tauri::command]
-pub async fn update_item(state: State<'_, ArchiveState>, item: Item) -> CommandResult<Item> {
-    state.write(|archive| archive.update_item(item))
+pub async fn update_item(state: State<'_, ArchiveState>, mut item: Item) -> CommandResult<Item> {
+    state.write(|archive| {
+        if let ItemDetails::Quote(new) = &item.details {
+            let stored = archive.get(item.id)?;
+            if let ItemDetails::Quote(old) = &stored.details
+                && old.text != new.text
+                && stored.title == title_from_text(&old.text)
+            {
+                item.title = title_from_text(&new.text);
+            }
+        }
+        archive.update_item(item)
+    })
 }
 
 #[tauri::command]
