@@ -10,6 +10,8 @@ export const TYPING_DELAY_MS = 120;
 
 export type Facets = SearchResults["facets"];
 export type BrowseKind = "tags" | "people" | "places" | "events";
+/** How photos are shown: a grid of thumbnails grouped by date and place, or the result list. */
+export type Layout = "grid" | "list";
 
 /** What the list column shows. */
 export type View = { kind: "library" } | { kind: "collection"; name: string } | { kind: "browse"; what: BrowseKind };
@@ -30,6 +32,7 @@ class Library {
   filters = $state<Filters>(noFilters());
   sort = $state<SortOrder>("relevance");
   readingRoom = $state(false);
+  photoLayout = $state<Layout>("grid");
 
   /** The results of the last finished search (its first page and facets). */
   total = $state(0);
@@ -65,7 +68,8 @@ class Library {
       from: null,
       to: null,
       max_sensitivity: this.readingRoom ? "public" : null,
-      sort: this.sort,
+      // The grid groups photos by date, so it shows them newest first.
+      sort: this.showsGrid ? "date_desc" : this.sort,
       offset,
       limit,
     };
@@ -150,6 +154,30 @@ class Library {
   clearFilters(): void {
     this.filters = noFilters();
     this.schedule();
+  }
+
+  /** Whether the list column shows the photo grid. */
+  get showsGrid(): boolean {
+    return this.view.kind !== "browse" && this.filters.kind === "photo" && this.photoLayout === "grid";
+  }
+
+  setPhotoLayout(layout: Layout): void {
+    if (layout === this.photoLayout) return;
+    this.photoLayout = layout;
+    this.schedule();
+  }
+
+  /** The hits loaded so far from the first one on, without gaps (what the grid shows). */
+  loadedHits(): SearchHit[] {
+    const hits: SearchHit[] = [];
+    for (let page = 0; this.pages.has(page); page++) hits.push(...(this.pages.get(page) ?? []));
+    return hits;
+  }
+
+  /** Starts loading the page after the loaded ones, when there is one. */
+  loadMore(): void {
+    const loaded = this.loadedHits().length;
+    if (loaded < this.total) this.hitAt(loaded);
   }
 
   get hasFilters(): boolean {
