@@ -15,6 +15,11 @@ const COMMANDS: &[&str] = &[
     "list_events",
     "list_collections",
     "add_to_collection",
+    "create_collection",
+    "rename_collection",
+    "remove_from_collection",
+    "reorder_collection",
+    "add_quote",
     "import_paths",
     "cancel_import",
 ];

@@ -6,6 +6,7 @@ mod common;
 
 mod archive_format;
 mod cli;
+mod collections;
 mod dates;
 mod encryption;
 mod export_bagit;

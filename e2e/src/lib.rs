@@ -133,7 +133,9 @@ impl App {
                 "args": ["--archive", archive],
             }),
         )?;
-        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+        // A request that hangs (a session being torn down after a failure) gives up soon.
+        let driver = WebDriver::builder(format!("http://127.0.0.1:{port}"), caps)
+            .request_timeout(Duration::from_secs(20))
             .await
             .context("creating the WebDriver session (is webkit2gtk-driver installed?)")?;
         let app = App {
@@ -165,6 +167,9 @@ impl App {
     /// display shows that colour: then every change made before it is on screen too. Where
     /// the marker cannot show (a native dialog covers the corner) it waits for a still screen.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        // The pointer goes to the window's top-left corner, where nothing has a tooltip or a
+        // hover state, so neither shows in the picture.
+        let _ = self.driver.action_chain().move_to(1, 1).perform().await;
         let n = self.shots.fetch_add(1, Ordering::SeqCst) + 1;
         let colour = [(n * 53 % 256) as u8, ((n * 97 + 11) % 256) as u8, ((n * 31 + 7) % 256) as u8];
         let js = format!(
@@ -272,12 +277,16 @@ impl App {
     /// The first element matching `css` whose text contains `needle`, waiting for it.
     pub async fn find_text(&self, css: &str, needle: &str) -> Result<WebElement> {
         let deadline = Instant::now() + WAIT;
+        let started = Instant::now();
         loop {
             let mut seen = Vec::new();
             if let Ok(elements) = self.driver.find_all(By::Css(css)).await {
                 for element in elements {
                     let Ok(text) = text_of(&element).await else { continue };
                     if text.contains(needle) {
+                        if std::env::var_os("E2E_TIMING").is_some() {
+                            eprintln!("[{}] {css} {needle:?}: {:?}", self.name, started.elapsed());
+                        }
                         return Ok(element);
                     }
                     seen.push(text);
@@ -327,7 +336,9 @@ impl App {
         input.click().await?;
         input.send_keys(Key::Control + "a").await?;
         input.send_keys(Key::Backspace).await?;
-        input.send_keys(text).await?;
+        if !text.is_empty() {
+            input.send_keys(text).await?;
+        }
         Ok(input)
     }
 
@@ -359,6 +370,20 @@ impl App {
             "[...document.querySelectorAll('.sidebar .row')].some(r => r.querySelector('.label')?.textContent.trim() === {label:?} && r.querySelector('.count')?.textContent.trim() === {count:?})"
         );
         self.wait_js(&condition, &format!("the sidebar shows {label} {count}")).await
+    }
+
+    /// Presses `key` while `modifier` is held (through WebDriver actions: WebKitWebDriver
+    /// refuses some chords as element keys).
+    pub async fn chord(&self, modifier: Key, key: Key) -> Result<()> {
+        self.driver
+            .action_chain()
+            .key_down(modifier.clone())
+            .key_down(key.clone())
+            .key_up(key)
+            .key_up(modifier)
+            .perform()
+            .await?;
+        Ok(())
     }
 
     /// Counts the elements matching `css` now.

@@ -42,6 +42,11 @@ fn main() -> anyhow::Result<()> {
             commands::list_events,
             commands::list_collections,
             commands::add_to_collection,
+            commands::create_collection,
+            commands::rename_collection,
+            commands::remove_from_collection,
+            commands::reorder_collection,
+            commands::add_quote,
             commands::import_paths,
             commands::cancel_import,
         ])

@@ -2,6 +2,7 @@
 // filter chips, and the results, loaded a page at a time as the list scrolls (an archive may
 // hold 100k items; only the visible pages are ever fetched).
 import { ipc, asAppError } from "./ipc";
+import { archive } from "./archive.svelte";
 import type { AppError, ItemKind, SearchHit, SearchRequest, SearchResults, SortOrder } from "./ipc";
 
 export const PAGE_SIZE = 60;
@@ -50,6 +51,8 @@ class Library {
 
   selectedId = $state<string | null>(null);
   selectedIndex = $state(-1);
+  /** The item saved last (a new quote), so views that show it can load again. */
+  lastSaved = $state<string | null>(null);
 
   #generation = 0;
   #pending = new Set<number>();
@@ -86,9 +89,15 @@ class Library {
     const generation = ++this.#generation;
     this.#pending.clear();
     this.loading = true;
-    const request = this.request();
+    const order = this.collectionOrder;
+    // A collection in its own order comes whole, to be put in that order.
+    const request = order ? this.request(0, Math.max(PAGE_SIZE, order.length)) : this.request();
     try {
       const results = await ipc.search(request);
+      if (order) {
+        const position = new Map(order.map((id, i) => [id, i]));
+        results.hits.sort((a, b) => (position.get(a.id) ?? Infinity) - (position.get(b.id) ?? Infinity));
+      }
       let hidden = 0;
       if (this.readingRoom) {
         const all = await ipc.search({ ...request, max_sensitivity: null, offset: 0, limit: 1 });
@@ -100,7 +109,11 @@ class Library {
       this.corrected = results.corrected;
       this.answeredQuery = request.query;
       this.hiddenByReadingRoom = hidden;
-      this.pages = new Map([[0, results.hits]]);
+      const pages = new Map<number, SearchHit[]>();
+      for (let at = 0; at === 0 || at < results.hits.length; at += PAGE_SIZE) {
+        pages.set(at / PAGE_SIZE, results.hits.slice(at, at + PAGE_SIZE));
+      }
+      this.pages = pages;
       this.version += 1;
       this.error = null;
       // The detail pane keeps showing a selected item that this search does not find.
@@ -154,6 +167,33 @@ class Library {
   clearFilters(): void {
     this.filters = noFilters();
     this.schedule();
+  }
+
+  /** The item ids of the shown collection when the list follows its order (no words, no other
+   * sort), else null. */
+  get collectionOrder(): string[] | null {
+    if (this.view.kind !== "collection" || this.query.trim() || this.sort !== "relevance") return null;
+    const name = this.view.name;
+    return archive.collections.find((c) => c.name === name)?.items ?? [];
+  }
+
+  /** Moves the selected item of the shown collection up or down by one. */
+  async moveInCollection(by: -1 | 1): Promise<void> {
+    const order = this.collectionOrder;
+    const id = this.selectedId;
+    if (!order || !id || this.view.kind !== "collection") return;
+    const at = order.indexOf(id);
+    const to = at + by;
+    if (at < 0 || to < 0 || to >= order.length) return;
+    const next = [...order];
+    [next[at], next[to]] = [next[to], next[at]];
+    try {
+      await ipc.reorderCollection(this.view.name, next);
+      await archive.load();
+      await this.refresh();
+    } catch (e) {
+      this.error = asAppError(e);
+    }
   }
 
   /** Whether the list column shows the photo grid. */
