@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "remove_from_collection",
     "reorder_collection",
     "add_quote",
+    "quotes_from",
     "import_paths",
     "cancel_import",
 ];

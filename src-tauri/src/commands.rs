@@ -177,6 +177,12 @@ pub async fn reorder_collection(state: State<'_, ArchiveState>, name: String, id
     })
 }
 
+/// The quotes taken from an item (an article), oldest first.
+#[tauri::command]
+pub async fn quotes_from(state: State<'_, ArchiveState>, id: String) -> CommandResult<Vec<Item>> {
+    state.read(|archive| archive.quotes_from(archive.resolve_id(&id)?))
+}
+
 /// A quote typed in, or a passage saved from an article (`source_item`).
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct NewQuote {

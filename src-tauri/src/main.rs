@@ -47,6 +47,7 @@ fn main() -> anyhow::Result<()> {
             commands::remove_from_collection,
             commands::reorder_collection,
             commands::add_quote,
+            commands::quotes_from,
             commands::import_paths,
             commands::cancel_import,
         ])

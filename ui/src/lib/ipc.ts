@@ -49,6 +49,7 @@ export const ipc = {
   removeFromCollection: (name: string, ids: string[]) => invoke<void>("remove_from_collection", { name, ids }),
   reorderCollection: (name: string, ids: string[]) => invoke<void>("reorder_collection", { name, ids }),
   addQuote: (quote: NewQuote) => invoke<Item>("add_quote", { quote }),
+  quotesFrom: (id: string) => invoke<Item[]>("quotes_from", { id }),
   importPaths: (paths: string[]) => invoke<ImportReport>("import_paths", { paths }),
   cancelImport: () => invoke<void>("cancel_import"),
 };

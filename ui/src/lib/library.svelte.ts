@@ -51,6 +51,8 @@ class Library {
 
   selectedId = $state<string | null>(null);
   selectedIndex = $state(-1);
+  /** The article open in the reader (it then takes the list's and the detail pane's place). */
+  reading = $state<string | null>(null);
   /** The item saved last (a new quote), so views that show it can load again. */
   lastSaved = $state<string | null>(null);
 
@@ -226,6 +228,7 @@ class Library {
   }
 
   show(view: View, kind: ItemKind | null = null): void {
+    this.reading = null;
     this.view = view;
     if (view.kind !== "browse") {
       this.filters = { ...this.filters, kind };
