@@ -15,6 +15,12 @@ const COMMANDS: &[&str] = &[
     "list_events",
     "list_collections",
     "add_to_collection",
+    "create_collection",
+    "rename_collection",
+    "remove_from_collection",
+    "reorder_collection",
+    "add_quote",
+    "quotes_from",
     "import_paths",
     "cancel_import",
 ];

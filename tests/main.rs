@@ -7,6 +7,7 @@ mod common;
 mod archive_format;
 mod bad_input;
 mod cli;
+mod collections;
 mod concurrent_search;
 mod crash_kills;
 mod dates;

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use ts_rs::{Config, TS};
 
-use crate::commands::ArchiveInfo;
+use crate::commands::{ArchiveInfo, NewQuote};
 use crate::error::AppError;
 
 /// Exports `T` and every type it uses.
@@ -30,6 +30,7 @@ fn export_bindings() {
     let config = Config::new().with_out_dir(&dir).with_large_int("number");
     export::<ArchiveInfo>(&config);
     export::<AppError>(&config);
+    export::<NewQuote>(&config);
     export::<walkout::SearchRequest>(&config);
     export::<walkout::SearchResults>(&config);
     export::<walkout::Item>(&config);

@@ -6,13 +6,13 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, State};
 use ts_rs::TS;
 use walkout::ingest::{ImportLimits, ImportProgress, ImportReport};
 use walkout::{
-    Archive, Collection, EdtfDate, Event, Id, Item, Person, Place, SearchRequest, SearchResults, SortOrder, Stats,
-    TagCount,
+    Archive, Collection, Consent, EdtfDate, Event, Id, Item, ItemDetails, Person, Place, QuoteDetails, SearchRequest,
+    SearchResults, Sensitivity, SortOrder, Stats, TagCount, title_from_text,
 };
 
 use crate::error::{AppError, CommandResult};
@@ -69,9 +69,22 @@ pub async fn get_item(state: State<'_, ArchiveState>, id: String) -> CommandResu
     state.read(|archive| archive.get(archive.resolve_id(&id)?))
 }
 
+/// Saves an edited item. A quote whose title is its words (as it is unless someone gave it
+/// another) gets the title of its new words, as `walkout edit --set text=…` does.
 #[tauri::command]
-pub async fn update_item(state: State<'_, ArchiveState>, item: Item) -> CommandResult<Item> {
-    state.write(|archive| archive.update_item(item))
+pub async fn update_item(state: State<'_, ArchiveState>, mut item: Item) -> CommandResult<Item> {
+    state.write(|archive| {
+        if let ItemDetails::Quote(new) = &item.details {
+            let stored = archive.get(item.id)?;
+            if let ItemDetails::Quote(old) = &stored.details
+                && old.text != new.text
+                && stored.title == title_from_text(&old.text)
+            {
+                item.title = title_from_text(&new.text);
+            }
+        }
+        archive.update_item(item)
+    })
 }
 
 #[tauri::command]
@@ -122,6 +135,112 @@ pub async fn add_to_collection(state: State<'_, ArchiveState>, name: String, ids
         let ids = ids.iter().map(|id| archive.resolve_id(id)).collect::<walkout::Result<Vec<Id>>>()?;
         archive.add_to_collection(&name, &ids)
     })
+}
+
+/// Makes a new, empty collection.
+#[tauri::command]
+pub async fn create_collection(state: State<'_, ArchiveState>, name: String) -> CommandResult<()> {
+    state.write(|archive| archive.create_collection(&name))
+}
+
+#[tauri::command]
+pub async fn rename_collection(state: State<'_, ArchiveState>, from: String, to: String) -> CommandResult<()> {
+    state.write(|archive| archive.rename_collection(&from, &to))
+}
+
+/// Takes items out of a collection (the items stay in the archive).
+#[tauri::command]
+pub async fn remove_from_collection(
+    state: State<'_, ArchiveState>,
+    name: String,
+    ids: Vec<String>,
+) -> CommandResult<()> {
+    state.write(|archive| {
+        for id in &ids {
+            let mut item = archive.get(archive.resolve_id(id)?)?;
+            let before = item.collections.len();
+            item.collections.retain(|c| !c.eq_ignore_ascii_case(name.trim()));
+            if item.collections.len() != before {
+                archive.update_item(item)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Gives a collection a new order: `ids` lists each of its items once.
+#[tauri::command]
+pub async fn reorder_collection(state: State<'_, ArchiveState>, name: String, ids: Vec<String>) -> CommandResult<()> {
+    state.write(|archive| {
+        let ids = ids.iter().map(|id| archive.resolve_id(id)).collect::<walkout::Result<Vec<Id>>>()?;
+        archive.reorder_collection(&name, &ids)
+    })
+}
+
+/// The quotes taken from an item (an article), oldest first.
+#[tauri::command]
+pub async fn quotes_from(state: State<'_, ArchiveState>, id: String) -> CommandResult<Vec<Item>> {
+    state.read(|archive| archive.quotes_from(archive.resolve_id(&id)?))
+}
+
+/// A quote typed in, or a passage saved from an article (`source_item`).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewQuote {
+    /// The words, verbatim.
+    pub text: String,
+    pub speaker: Option<String>,
+    pub role: Option<String>,
+    pub context: Option<String>,
+    /// An EDTF date.
+    pub date: Option<String>,
+    pub place: Option<String>,
+    pub tags: Vec<String>,
+    pub sensitivity: Sensitivity,
+    pub consent: Consent,
+    /// The article the passage was taken from.
+    pub source_item: Option<String>,
+}
+
+/// Adds a quote. A passage of an article cites it as its source, takes its language, event
+/// and collections, and is at least as restricted as the article.
+#[tauri::command]
+pub async fn add_quote(state: State<'_, ArchiveState>, quote: NewQuote) -> CommandResult<Item> {
+    state.write(|archive| {
+        let mut item = Item::quote(quote.text.trim(), archive.now());
+        let source = quote.source_item.as_deref().map(|id| archive.get(archive.resolve_id(id)?)).transpose()?;
+        let nonempty = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        item.details = ItemDetails::Quote(QuoteDetails {
+            text: quote.text.trim().to_string(),
+            speaker: nonempty(quote.speaker),
+            role: nonempty(quote.role),
+            context: nonempty(quote.context),
+            source_item: source.as_ref().map(|s| s.id),
+            translation: None,
+        });
+        item.date = nonempty(quote.date).map(|d| d.parse()).transpose()?;
+        item.place = nonempty(quote.place);
+        item.tags = quote.tags.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+        item.sensitivity = quote.sensitivity;
+        item.consent = quote.consent;
+        if let Some(source) = &source {
+            item.language = source.language.clone();
+            item.event = source.event.clone();
+            item.collections = source.collections.clone();
+            item.sensitivity = stricter(item.sensitivity, source.sensitivity);
+        }
+        let id = archive.add_item(item)?;
+        archive.get(id)
+    })
+}
+
+/// The more restrictive of two sensitivities.
+fn stricter(a: Sensitivity, b: Sensitivity) -> Sensitivity {
+    let rank = |s: Sensitivity| match s {
+        Sensitivity::Public => 0,
+        Sensitivity::Restricted => 1,
+        Sensitivity::Private => 2,
+    };
+    if rank(b) > rank(a) { b } else { a }
 }
 
 /// Imports files and folders on a worker thread, sending `import-progress` events; returns

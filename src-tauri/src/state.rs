@@ -46,6 +46,9 @@ pub struct ArchiveState {
     importing: AtomicBool,
     /// Set by `cancel_import`; the import stops after the file it is reading.
     pub cancel_import: AtomicBool,
+    /// Thumbnails made in memory for an encrypted archive.
+    pub thumbs: crate::thumbs::Cache,
+    encrypted: bool,
 }
 
 impl ArchiveState {
@@ -66,6 +69,8 @@ impl ArchiveState {
             Err(e) => return Err(e).with_context(|| format!("opening the archive at {}", root.display())),
         };
         Ok(ArchiveState {
+            encrypted: archive.files().is_encrypted(),
+            thumbs: Default::default(),
             root: archive.root().to_path_buf(),
             writer: Mutex::new(archive),
             reader: Mutex::new(None),
@@ -77,6 +82,11 @@ impl ArchiveState {
     /// The archive folder.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Whether the archive is encrypted (and so keeps no thumbnails on disk).
+    pub fn is_encrypted(&self) -> bool {
+        self.encrypted
     }
 
     /// Runs a read. During an import it uses the read-only handle instead of waiting.

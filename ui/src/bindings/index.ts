@@ -15,6 +15,7 @@ export type { ImportProgress } from "./ImportProgress";
 export type { ImportReport } from "./ImportReport";
 export type { Item } from "./Item";
 export type { ItemKind } from "./ItemKind";
+export type { NewQuote } from "./NewQuote";
 export type { Person } from "./Person";
 export type { PhotoDetails } from "./PhotoDetails";
 export type { Place } from "./Place";
