@@ -50,24 +50,6 @@ fn export_site(archive: &Archive, out: &Path) -> walkout::export::ExportReport {
     export::export(archive, Format::Site, &ExportOptions::default(), out).unwrap()
 }
 
-/// Every file of a folder, by its path relative to the folder.
-fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let relative = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-                out.insert(relative, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
-}
-
 /// Where the tests leave their screenshots for a person to look at.
 fn screenshots() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
@@ -175,7 +157,7 @@ fn site_export_leaves_nothing_restricted_uses_pseudonyms_and_loads_nothing_remot
     assert!(quote_page.contains(&format!("— {PSEUDONYM}")), "{quote_page}");
 
     // No remote URL is ever loaded: not in src, href, url(), @import or a form, not by a script.
-    let all = files(&site);
+    let all = all_files(&site);
     for (name, bytes) in &all {
         if !(name.ends_with(".html") || name.ends_with(".css") || name.ends_with(".js")) {
             continue;
@@ -307,7 +289,7 @@ fn site_export_is_byte_for_byte_the_same_twice_and_from_the_cli() {
     let (first, second) = (dir.path().join("first"), dir.path().join("second"));
     export_site(&sf.fx.archive, &first);
     export_site(&sf.fx.archive, &second);
-    let (a, b) = (files(&first), files(&second));
+    let (a, b) = (all_files(&first), all_files(&second));
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (name, bytes) in &a {
         assert!(bytes == &b[name], "{name} differs between two exports of the same archive");
