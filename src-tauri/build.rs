@@ -21,6 +21,9 @@ const COMMANDS: &[&str] = &[
     "reorder_collection",
     "add_quote",
     "quotes_from",
+    "export_items",
+    "default_export_dir",
+    "cite",
     "import_paths",
     "cancel_import",
 ];

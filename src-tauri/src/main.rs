@@ -48,6 +48,9 @@ fn main() -> anyhow::Result<()> {
             commands::reorder_collection,
             commands::add_quote,
             commands::quotes_from,
+            commands::export_items,
+            commands::default_export_dir,
+            commands::cite,
             commands::import_paths,
             commands::cancel_import,
         ])

@@ -4,8 +4,11 @@ import { invoke } from "@tauri-apps/api/core";
 import type {
   AppError,
   ArchiveInfo,
+  Citation,
   Collection,
   Event,
+  ExportOutcome,
+  ExportRequest,
   ImportReport,
   Item,
   NewQuote,
@@ -18,6 +21,9 @@ import type {
 } from "../bindings";
 
 export type * from "../bindings";
+
+/** The citation styles the engine renders. */
+export type CitationStyle = "chicago" | "mla" | "apa";
 
 /** Whether a thrown value is a command's typed error. */
 export function isAppError(value: unknown): value is AppError {
@@ -50,6 +56,9 @@ export const ipc = {
   reorderCollection: (name: string, ids: string[]) => invoke<void>("reorder_collection", { name, ids }),
   addQuote: (quote: NewQuote) => invoke<Item>("add_quote", { quote }),
   quotesFrom: (id: string) => invoke<Item[]>("quotes_from", { id }),
+  exportItems: (request: ExportRequest) => invoke<ExportOutcome>("export_items", { request }),
+  defaultExportDir: () => invoke<string>("default_export_dir"),
+  cite: (id: string, style: CitationStyle) => invoke<Citation>("cite", { id, style }),
   importPaths: (paths: string[]) => invoke<ImportReport>("import_paths", { paths }),
   cancelImport: () => invoke<void>("cancel_import"),
 };
