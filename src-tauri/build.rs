@@ -24,6 +24,12 @@ const COMMANDS: &[&str] = &[
     "export_items",
     "default_export_dir",
     "cite",
+    "session",
+    "open_archive",
+    "create_archive",
+    "unlock_archive",
+    "lock_archive",
+    "change_passphrase",
     "import_paths",
     "cancel_import",
 ];

@@ -5,6 +5,7 @@ use walkout_e2e::App;
 /// Opens the item showing `title` from All items.
 async fn open_item(app: &App, title: &str) -> anyhow::Result<()> {
     app.type_into("#search", title).await?;
+    app.wait_text(".list .count", &format!("for “{title}”")).await?;
     app.click_text(".list [role=option] .title", title).await?;
     app.wait_text(".pane", title).await?;
     Ok(())

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use ts_rs::{Config, TS};
 
+use crate::archives::Session;
 use crate::commands::{ArchiveInfo, Citation, ExportOutcome, ExportRequest, NewQuote};
 use crate::error::AppError;
 
@@ -34,6 +35,7 @@ fn export_bindings() {
     export::<ExportRequest>(&config);
     export::<ExportOutcome>(&config);
     export::<Citation>(&config);
+    export::<Session>(&config);
     export::<walkout::SearchRequest>(&config);
     export::<walkout::SearchResults>(&config);
     export::<walkout::Item>(&config);

@@ -37,17 +37,21 @@ pub struct ArchiveInfo {
     /// Whether it shows the demo record: the item added last belongs to it (nothing of the
     /// user's has been added since).
     pub demo: bool,
+    /// Whether it is encrypted under a passphrase (and so can be locked).
+    pub encrypted: bool,
 }
 
 #[tauri::command]
 pub async fn archive_info(state: State<'_, ArchiveState>) -> CommandResult<ArchiveInfo> {
-    let root = state.root();
-    let (read_only, demo) = state.read(|archive| Ok((archive.is_read_only(), newest_is_demo(archive)?)))?;
+    let open = state.open_archive()?;
+    let root = open.root();
+    let (read_only, demo) = open.read(|archive| Ok((archive.is_read_only(), newest_is_demo(archive)?)))?;
     Ok(ArchiveInfo {
         path: root.display().to_string(),
-        name: root.file_name().map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned()),
+        name: crate::archives::folder_name(root),
         read_only,
         demo,
+        encrypted: open.is_encrypted(),
     })
 }
 
@@ -373,7 +377,7 @@ pub async fn import_paths(app: AppHandle, paths: Vec<String>) -> CommandResult<I
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
     let worker = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let state = worker.state::<ArchiveState>();
+        let open = worker.state::<ArchiveState>().open_archive()?;
         let mut last_sent: Option<Instant> = None;
         let mut progress = |p: &ImportProgress| {
             let finished = p.done == p.total;
@@ -383,7 +387,7 @@ pub async fn import_paths(app: AppHandle, paths: Vec<String>) -> CommandResult<I
                 last_sent = Some(Instant::now());
             }
         };
-        state.import(|archive, cancel| archive.import_paths(&paths, ImportLimits::default(), &mut progress, cancel))
+        open.import(|archive, cancel| archive.import_paths(&paths, ImportLimits::default(), &mut progress, cancel))
     })
     .await
     .map_err(|e| AppError::internal(format!("the import stopped unexpectedly: {e}")))?
@@ -392,6 +396,6 @@ pub async fn import_paths(app: AppHandle, paths: Vec<String>) -> CommandResult<I
 /// Asks a running import to stop after the file it is reading; what it added stays.
 #[tauri::command]
 pub async fn cancel_import(state: State<'_, ArchiveState>) -> CommandResult<()> {
-    state.cancel_import.store(true, std::sync::atomic::Ordering::SeqCst);
+    state.open_archive()?.cancel_import.store(true, std::sync::atomic::Ordering::SeqCst);
     Ok(())
 }

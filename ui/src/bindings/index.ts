@@ -2,6 +2,7 @@
 export type { Added } from "./Added";
 export type { AppError } from "./AppError";
 export type { ArchiveInfo } from "./ArchiveInfo";
+export type { ArchiveRef } from "./ArchiveRef";
 export type { ArticleDetails } from "./ArticleDetails";
 export type { Citation } from "./Citation";
 export type { Collection } from "./Collection";
@@ -29,6 +30,7 @@ export type { SearchHit } from "./SearchHit";
 export type { SearchRequest } from "./SearchRequest";
 export type { SearchResults } from "./SearchResults";
 export type { Sensitivity } from "./Sensitivity";
+export type { Session } from "./Session";
 export type { SortOrder } from "./SortOrder";
 export type { Stats } from "./Stats";
 export type { TagCount } from "./TagCount";
