@@ -103,3 +103,21 @@ fn one_items_citation_goes_through_the_export_policy() {
     private.sensitivity = Sensitivity::Private;
     assert!(cite(&archive, &private, true, Style::Chicago).unwrap().is_err());
 }
+
+#[test]
+fn an_export_of_chosen_items_takes_exactly_them_through_the_policy() {
+    use walkout::export::{ExportOptions, Format, Selection, export};
+    let dir = temp();
+    let (_, mut archive) = demo_archive(dir.path());
+    let mut items = archive.all_items().unwrap();
+    items.truncate(3);
+    items[2].sensitivity = Sensitivity::Restricted;
+    archive.update_item(items[2].clone()).unwrap();
+    let ids: Vec<Id> = items.iter().map(|i| i.id).collect();
+    let options = ExportOptions { selection: Selection::Items(ids.clone()), ..Default::default() };
+    let report = export(&archive, Format::CslJson, &options, &dir.path().join("refs.json")).unwrap();
+    assert_eq!(report.exported, 2);
+    assert_eq!(report.left_out.len(), 1);
+    assert_eq!(report.left_out[0].id, ids[2]);
+    assert_eq!(report.left_out[0].reason, "restricted");
+}

@@ -135,7 +135,7 @@ impl App {
         )?;
         // A request that hangs (a session being torn down after a failure) gives up soon.
         let driver = WebDriver::builder(format!("http://127.0.0.1:{port}"), caps)
-            .request_timeout(Duration::from_secs(20))
+            .request_timeout(Duration::from_secs(60))
             .await
             .context("creating the WebDriver session (is webkit2gtk-driver installed?)")?;
         let app = App {
@@ -271,7 +271,15 @@ impl App {
 
     /// Clicks the first element matching `css`.
     pub async fn click(&self, css: &str) -> Result<()> {
-        self.find(css).await?.click().await.with_context(|| format!("clicking {css:?}"))
+        let deadline = Instant::now() + WAIT;
+        loop {
+            // The list re-renders as results arrive: an element found a moment ago may be gone.
+            match self.find(css).await?.click().await {
+                Ok(()) => return Ok(()),
+                Err(e) if Instant::now() < deadline && retryable(&e) => tokio::time::sleep(POLL).await,
+                Err(e) => return Err(e).with_context(|| format!("clicking {css:?}")),
+            }
+        }
     }
 
     /// The first element matching `css` whose text contains `needle`, waiting for it.
@@ -306,7 +314,14 @@ impl App {
 
     /// Clicks the first element matching `css` that shows `needle`.
     pub async fn click_text(&self, css: &str, needle: &str) -> Result<()> {
-        self.find_text(css, needle).await?.click().await.with_context(|| format!("clicking {css:?} {needle:?}"))
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match self.find_text(css, needle).await?.click().await {
+                Ok(()) => return Ok(()),
+                Err(e) if Instant::now() < deadline && retryable(&e) => tokio::time::sleep(POLL).await,
+                Err(e) => return Err(e).with_context(|| format!("clicking {css:?} {needle:?}")),
+            }
+        }
     }
 
     /// Waits until nothing matching `css` shows `needle`.
@@ -404,6 +419,13 @@ impl App {
         }
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
+}
+
+/// Whether a failed click may work on a second try (the element was re-rendered or covered
+/// for a moment).
+fn retryable(error: &WebDriverError) -> bool {
+    let text = error.to_string();
+    text.contains("stale element") || text.contains("not interactable") || text.contains("click intercepted")
 }
 
 /// What an element shows: its `innerText`. (WebKitWebDriver's own element text leaves out

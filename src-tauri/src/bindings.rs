@@ -6,7 +6,8 @@ use std::path::Path;
 
 use ts_rs::{Config, TS};
 
-use crate::commands::{ArchiveInfo, NewQuote};
+use crate::archives::Session;
+use crate::commands::{ArchiveInfo, Citation, ExportOutcome, ExportRequest, NewQuote};
 use crate::error::AppError;
 
 /// Exports `T` and every type it uses.
@@ -31,6 +32,10 @@ fn export_bindings() {
     export::<ArchiveInfo>(&config);
     export::<AppError>(&config);
     export::<NewQuote>(&config);
+    export::<ExportRequest>(&config);
+    export::<ExportOutcome>(&config);
+    export::<Citation>(&config);
+    export::<Session>(&config);
     export::<walkout::SearchRequest>(&config);
     export::<walkout::SearchResults>(&config);
     export::<walkout::Item>(&config);

@@ -4,6 +4,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod archives;
 #[cfg(test)]
 mod bindings;
 mod commands;
@@ -17,6 +18,7 @@ use tauri::Manager;
 fn main() -> anyhow::Result<()> {
     let root = state::archive_dir(std::env::args_os().skip(1), std::env::var_os("WALKOUT_ARCHIVE"))?;
     let archive = state::ArchiveState::open(&root)?;
+    archives::remember(&root);
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(archive)
@@ -48,6 +50,15 @@ fn main() -> anyhow::Result<()> {
             commands::reorder_collection,
             commands::add_quote,
             commands::quotes_from,
+            commands::export_items,
+            commands::default_export_dir,
+            commands::cite,
+            archives::session,
+            archives::open_archive,
+            archives::create_archive,
+            archives::unlock_archive,
+            archives::lock_archive,
+            archives::change_passphrase,
             commands::import_paths,
             commands::cancel_import,
         ])

@@ -85,6 +85,10 @@ pub fn respond(state: &ArchiveState, path: &str) -> Response<Vec<u8>> {
     let Some((sha, size)) = parse(path) else {
         return plain(StatusCode::BAD_REQUEST, "not a thumbnail address");
     };
+    let state = match state.open_archive() {
+        Ok(open) => open,
+        Err(e) => return plain(StatusCode::FORBIDDEN, &e.message),
+    };
     let key = (sha, size);
     let cached = state.thumbs.get(&key);
     let jpeg = match cached {

@@ -36,6 +36,8 @@ pub enum Selection {
     Collection(String),
     /// The items a search finds, best first.
     Query(String),
+    /// These items, in this order (what a search shows in the desktop app, filters and all).
+    Items(Vec<crate::model::Id>),
 }
 
 impl Selection {
@@ -45,6 +47,7 @@ impl Selection {
             Selection::All => "every item of the archive".to_string(),
             Selection::Collection(name) => format!("the collection {name:?}"),
             Selection::Query(query) => format!("the items found by the search {query:?}"),
+            Selection::Items(ids) => format!("{} items chosen in Walkout Archive", ids.len()),
         }
     }
 }
@@ -414,6 +417,7 @@ pub fn select(archive: &Archive, selection: &Selection, include_restricted: bool
             let ids: Vec<_> = archive.search(&request)?.hits.into_iter().map(|h| h.id).collect();
             ids.into_iter().map(|id| archive.get(id)).collect::<Result<_>>()?
         }
+        Selection::Items(ids) => ids.iter().map(|id| archive.get(*id)).collect::<Result<_>>()?,
     };
     let people = archive.everyones_privacy()?;
     let mut disclosure = Disclosure::new(&people, archive.now().date_naive(), include_restricted);

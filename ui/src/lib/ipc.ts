@@ -4,8 +4,12 @@ import { invoke } from "@tauri-apps/api/core";
 import type {
   AppError,
   ArchiveInfo,
+  Citation,
+  Session,
   Collection,
   Event,
+  ExportOutcome,
+  ExportRequest,
   ImportReport,
   Item,
   NewQuote,
@@ -18,6 +22,9 @@ import type {
 } from "../bindings";
 
 export type * from "../bindings";
+
+/** The citation styles the engine renders. */
+export type CitationStyle = "chicago" | "mla" | "apa";
 
 /** Whether a thrown value is a command's typed error. */
 export function isAppError(value: unknown): value is AppError {
@@ -50,6 +57,15 @@ export const ipc = {
   reorderCollection: (name: string, ids: string[]) => invoke<void>("reorder_collection", { name, ids }),
   addQuote: (quote: NewQuote) => invoke<Item>("add_quote", { quote }),
   quotesFrom: (id: string) => invoke<Item[]>("quotes_from", { id }),
+  exportItems: (request: ExportRequest) => invoke<ExportOutcome>("export_items", { request }),
+  defaultExportDir: () => invoke<string>("default_export_dir"),
+  cite: (id: string, style: CitationStyle) => invoke<Citation>("cite", { id, style }),
+  session: () => invoke<Session>("session"),
+  openArchive: (path: string) => invoke<void>("open_archive", { path }),
+  createArchive: (path: string, passphrase: string | null) => invoke<void>("create_archive", { path, passphrase }),
+  unlockArchive: (passphrase: string) => invoke<void>("unlock_archive", { passphrase }),
+  lockArchive: () => invoke<void>("lock_archive"),
+  changePassphrase: (old: string, next: string) => invoke<void>("change_passphrase", { old, new: next }),
   importPaths: (paths: string[]) => invoke<ImportReport>("import_paths", { paths }),
   cancelImport: () => invoke<void>("cancel_import"),
 };

@@ -198,6 +198,17 @@ class Library {
     }
   }
 
+  /** Starts over on another archive: the whole library, nothing selected. */
+  reset(): void {
+    this.reading = null;
+    this.query = "";
+    this.filters = noFilters();
+    this.view = { kind: "library" };
+    this.selectedId = null;
+    this.selectedIndex = -1;
+    void this.refresh();
+  }
+
   /** Whether the list column shows the photo grid. */
   get showsGrid(): boolean {
     return this.view.kind !== "browse" && this.filters.kind === "photo" && this.photoLayout === "grid";
