@@ -310,6 +310,7 @@ pub async fn export_items(app: AppHandle, request: ExportRequest) -> CommandResu
                 include_restricted: request.include_restricted,
                 zip: request.zip && request.format == "bagit",
                 style,
+                ..ExportOptions::default()
             };
             let destination = PathBuf::from(request.destination.trim());
             if destination.as_os_str().is_empty() || destination.is_relative() {
