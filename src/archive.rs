@@ -336,10 +336,15 @@ impl Archive {
         }
         let raw = self.index.search(request)?;
         let mut hits = Vec::with_capacity(raw.hits.len());
+        let today = self.now().date_naive();
         for (id, score) in raw.hits {
             // A read-only handle may see an index a moment behind the database.
             let Some(item) = store::get_item(self.store.conn(), id)? else { continue };
-            hits.push(hit(&item, score, &raw.terms));
+            let mut hit = hit(&item, score, &raw.terms);
+            // Lists flag what the reading room and exports keep back: the effective sensitivity.
+            let people = store::privacy_of(self.store.conn(), involved_names(&item))?;
+            hit.sensitivity = privacy::effective_sensitivity(&item, &people, today);
+            hits.push(hit);
         }
         Ok(SearchResults { total: raw.total, hits, facets: raw.facets, corrected: raw.corrected })
     }

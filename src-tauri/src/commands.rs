@@ -12,10 +12,11 @@ use ts_rs::TS;
 use walkout::ingest::{ImportLimits, ImportProgress, ImportReport};
 use walkout::{
     Archive, Collection, EdtfDate, Event, Id, Item, ItemDetails, Person, Place, SearchRequest, SearchResults,
-    SortOrder, Stats, TagCount, title_from_text,
+    Sensitivity, SortOrder, Stats, TagCount, title_from_text,
 };
 
 use crate::error::{AppError, CommandResult};
+use crate::privacy::{ReadingRoom, visible_in};
 use crate::state::ArchiveState;
 
 /// The event that carries `ImportProgress` while an import runs.
@@ -60,13 +61,25 @@ fn newest_is_demo(archive: &Archive) -> walkout::Result<bool> {
 }
 
 #[tauri::command]
-pub async fn search(state: State<'_, ArchiveState>, request: SearchRequest) -> CommandResult<SearchResults> {
+pub async fn search(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    mut request: SearchRequest,
+) -> CommandResult<SearchResults> {
+    // In the reading room nothing but public items is searched, whatever the window asks.
+    if reading_room.on() {
+        request.max_sensitivity = Some(Sensitivity::Public);
+    }
     state.read(|archive| archive.search(&request))
 }
 
 #[tauri::command]
-pub async fn get_item(state: State<'_, ArchiveState>, id: String) -> CommandResult<Item> {
-    state.read(|archive| archive.get(archive.resolve_id(&id)?))
+pub async fn get_item(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    id: String,
+) -> CommandResult<Item> {
+    state.read(|archive| visible_in(&reading_room, archive, archive.get(archive.resolve_id(&id)?)?))
 }
 
 /// Saves an edited item. A quote whose title is its words (as it is unless someone gave it

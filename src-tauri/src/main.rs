@@ -8,6 +8,7 @@
 mod bindings;
 mod commands;
 mod error;
+mod privacy;
 mod state;
 
 use anyhow::Context;
@@ -18,6 +19,7 @@ fn main() -> anyhow::Result<()> {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(archive)
+        .manage(privacy::ReadingRoom::default())
         .invoke_handler(tauri::generate_handler![
             commands::archive_info,
             commands::search,
@@ -34,6 +36,17 @@ fn main() -> anyhow::Result<()> {
             commands::add_to_collection,
             commands::import_paths,
             commands::cancel_import,
+            privacy::person_privacy,
+            privacy::set_person_protection,
+            privacy::record_consent,
+            privacy::item_privacy,
+            privacy::set_redactions,
+            privacy::photo_preview,
+            privacy::photo_export_preview,
+            privacy::reading_room_status,
+            privacy::enter_reading_room,
+            privacy::leave_reading_room,
+            privacy::browse_public,
         ])
         .run(tauri::generate_context!())
         .context("running the Walkout Archive window")
