@@ -296,8 +296,19 @@ impl App {
     }
 
     /// Clicks the first element matching `css` that shows `needle`.
+    /// A list that re-renders between finding and clicking (results of a search still being
+    /// typed) makes the element stale: it is found again, until `WAIT` has passed.
     pub async fn click_text(&self, css: &str, needle: &str) -> Result<()> {
-        self.find_text(css, needle).await?.click().await.with_context(|| format!("clicking {css:?} {needle:?}"))
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match self.find_text(css, needle).await?.click().await {
+                Ok(()) => return Ok(()),
+                Err(e) if e.to_string().to_lowercase().contains("stale") && Instant::now() < deadline => {
+                    tokio::time::sleep(POLL).await;
+                }
+                Err(e) => return Err(e).with_context(|| format!("clicking {css:?} {needle:?}")),
+            }
+        }
     }
 
     /// Waits until nothing matching `css` shows `needle`.

@@ -84,6 +84,8 @@ async fn a_minor_is_restricted_everywhere_and_the_reading_room_hides_them() -> a
     app.click(".rr-dialog button[type=submit]").await?;
     wait_attr(&app, ".sidebar .reading-room .switch", "aria-checked", "true").await?;
     assert_eq!(app.count(".person-panel").await?, 0, "no person panel stays open in the reading room");
+    // The sidebar's archive-wide counts would count hidden items: they are not shown.
+    app.wait_js("document.querySelectorAll('.sidebar .row .count').length === 0", "no sidebar counts").await?;
 
     // The restricted quote vanishes from the list, the counts per kind, and the search.
     let count = app.wait_text(".list .count", "9 results").await?;
