@@ -38,7 +38,8 @@ async fn open_person(app: &App, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Searches and opens the hit that shows `title`.
+/// Searches and opens the hit that shows `title` (for a quote, its speaker names it best: an
+/// article may quote the same words).
 async fn open_hit(app: &App, query: &str, title: &str) -> anyhow::Result<()> {
     app.click_text(".sidebar .row", "All items").await?;
     app.type_into("#search", query).await?;
@@ -135,7 +136,7 @@ async fn consent_records_are_added_and_withheld() -> anyhow::Result<()> {
     let row = app.wait_text(".person-panel tr[data-scope=quote]", "Granted").await?;
     assert!(row.contains("2026-01-30") && row.contains("2027-06-30"), "date and expiry: {row:?}");
     assert!(row.contains("Asked at the rally"), "the note: {row:?}");
-    open_hit(&app, "ICE Out", "ICE Out!").await?;
+    open_hit(&app, "ICE Out", "Student protesters").await?;
     app.wait_text(".pane .item-privacy .people", "Quote: Granted").await?;
 
     // Withholding it takes effect on their quote at once.
@@ -144,7 +145,7 @@ async fn consent_records_are_added_and_withheld() -> anyhow::Result<()> {
     app.wait_text(".person-panel tr[data-scope=quote]", "Withheld").await?;
     app.wait_text(".person-panel .history", "Withheld").await?;
     app.screenshot("privacy-consent").await?;
-    open_hit(&app, "ICE Out", "ICE Out!").await?;
+    open_hit(&app, "ICE Out", "Student protesters").await?;
     app.wait_text(".list [role=option]", "Restricted").await?;
     let privacy = app.wait_text(".pane .item-privacy", "withheld consent").await?;
     assert!(privacy.contains("Quote: Withheld"), "{privacy:?}");
