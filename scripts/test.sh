@@ -8,11 +8,13 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 # The engine's native parts: libjpeg-turbo (built by the turbojpeg crate: cmake, nasm), HEIF
-# decoding (libheif-dev), and OpenSSL for SQLCipher (perl). The app: WebKitGTK. The end-to-end
-# tests: a virtual display (xvfb, xauth), WebKitGTK's WebDriver (webkit2gtk-driver),
-# screenshots of the display (imagemagick) and X tools (x11-utils).
+# decoding (libheif-dev), and OpenSSL for SQLCipher (perl). exiftool checks exported images;
+# Debian's chromium opens the exhibit site export headless (search, screenshots, no network);
+# strace proves the CLI opens no network socket. The app: WebKitGTK. The end-to-end tests: a
+# virtual display (xvfb, xauth), WebKitGTK's WebDriver (webkit2gtk-driver), screenshots of the
+# display (imagemagick) and X tools (x11-utils).
 need_apt build-essential pkg-config sqlite3 libimage-exiftool-perl cmake nasm perl libheif-dev \
-  libwebkit2gtk-4.1-dev file xvfb xauth webkit2gtk-driver imagemagick x11-utils
+  libwebkit2gtk-4.1-dev file xvfb xauth webkit2gtk-driver imagemagick x11-utils strace chromium
 need_cargo
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 

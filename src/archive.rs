@@ -3,6 +3,7 @@
 //! every write commits to SQLite first, then applies the change log to the index. One process
 //! writes; others may read.
 
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -38,6 +39,8 @@ pub struct Archive {
     pub(crate) db_key: Option<zeroize::Zeroizing<String>>,
     /// Held for as long as this process may write; the OS releases it if the process dies.
     _writer_lock: Option<File>,
+    /// Why opening rebuilt the search index from the database, if it did.
+    rebuilt_on_open: Option<String>,
 }
 
 impl Archive {
@@ -148,20 +151,28 @@ impl Archive {
             })?;
             return Ok(Archive::assemble(root, store, index, None, None));
         }
-        let (index, rebuild) = match SearchIndex::open(&index_dir, true)? {
-            Ok(index) => (index, false),
-            Err(_why) => (SearchIndex::create(&index_dir)?, true),
+        let (index, unusable) = match SearchIndex::open(&index_dir, true)? {
+            Ok(index) => (index, None),
+            Err(why) => (SearchIndex::create(&index_dir)?, Some(why)),
         };
         let mut archive = Archive::assemble(root, store, index, None, lock);
         archive.blobs.sweep_temp_files()?;
-        if rebuild {
+        crate::files::thumbs::sweep_temp_files(&archive.thumbs_dir());
+        if let Some(why) = unusable {
+            archive.rebuilt_on_open = Some(match why {
+                Unusable::Missing => "there was none".to_string(),
+                Unusable::Corrupt(e) => format!("it could not be read: {e}"),
+                Unusable::OtherSchema => "it was built by another version".to_string(),
+            });
             archive.rebuild_index()?;
         } else {
             archive.catch_up_index()?;
             // The index must hold exactly the database's items; if it does not (a damaged or
             // foreign index), it is rebuilt rather than trusted.
             let items = store::stats(archive.store.conn())?.items;
-            if archive.index.num_docs() != items {
+            let docs = archive.index.num_docs();
+            if docs != items {
+                archive.rebuilt_on_open = Some(format!("it held {docs} documents for {items} items"));
                 archive.rebuild_index()?;
             }
         }
@@ -180,7 +191,16 @@ impl Archive {
             None => BlobStore::new(root.join(FILES_DIR)),
         };
         let db_key = key.map(ArchiveKey::database_key);
-        Archive { root: root.to_path_buf(), store, index, blobs, clock: Utc::now, db_key, _writer_lock: lock }
+        Archive {
+            root: root.to_path_buf(),
+            store,
+            index,
+            blobs,
+            clock: Utc::now,
+            db_key,
+            _writer_lock: lock,
+            rebuilt_on_open: None,
+        }
     }
 
     /// Replaces the clock (tests fix time with it).
@@ -196,6 +216,12 @@ impl Archive {
     /// The archive folder.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Why opening this handle rebuilt the search index from the database (a missing, damaged or
+    /// out-of-step index), if it did: a rebuild of a large archive takes a while, and says so.
+    pub fn index_rebuilt_on_open(&self) -> Option<&str> {
+        self.rebuilt_on_open.as_deref()
     }
 
     /// Whether this handle may write.
@@ -214,20 +240,29 @@ impl Archive {
     }
 
     /// Applies to the index every change it has not seen, in one commit.
-    fn catch_up_index(&mut self) -> Result<()> {
+    pub(crate) fn catch_up_index(&mut self) -> Result<()> {
         let (changed, newest) = store::changed_since(self.store.conn(), self.index.applied_seq())?;
         if changed.is_empty() {
             return Ok(());
         }
         let today = self.now().date_naive();
-        for id in changed {
-            match store::get_item(self.store.conn(), id)? {
-                Some(item) => {
-                    let people = store::privacy_of(self.store.conn(), involved_names(&item))?;
-                    self.index.stage_item(&item, privacy::effective_sensitivity(&item, &people, today))?
+        let from = self.index.applied_seq();
+        let (conn, index) = (self.store.conn(), &mut self.index);
+        // Everyone the changed items involve, each looked up once.
+        let mut people = HashMap::new();
+        let mut looked_up = HashSet::new();
+        let mut present = HashSet::new();
+        store::for_each_item_changed_since(conn, from, |item| {
+            for name in involved_names(&item) {
+                if looked_up.insert(store::name_key(name)) {
+                    people.extend(store::privacy_of(conn, [name])?);
                 }
-                None => self.index.stage_delete(id)?,
             }
+            present.insert(item.id);
+            index.stage_item(&item, privacy::effective_sensitivity(&item, &people, today))
+        })?;
+        for id in changed.into_iter().filter(|id| !present.contains(id)) {
+            self.index.stage_delete(id)?;
         }
         fail::fail_point!("before-index-commit");
         self.index.commit(newest)
@@ -235,12 +270,29 @@ impl Archive {
 
     /// Runs `write` in one database transaction, then brings the index up to date.
     pub(crate) fn write<T>(&mut self, write: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        let value = self.write_database(write)?;
+        self.catch_up_index()?;
+        Ok(value)
+    }
+
+    /// Runs `write` in one database transaction and leaves the index behind, for a long import
+    /// that brings the index up to date every so often (`index_lag`) and at its end: each
+    /// index commit finalizes a segment, which costs more than indexing a few thousand quotes.
+    /// The change log keeps the two consistent: a crash in between is caught up on next open.
+    pub(crate) fn write_database<T>(
+        &mut self,
+        write: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
         let tx = self.store.transaction()?;
         let value = write(&tx)?;
         tx.commit()?;
         fail::fail_point!("after-db-commit");
-        self.catch_up_index()?;
         Ok(value)
+    }
+
+    /// How many changes the database holds that the index has not applied yet.
+    pub(crate) fn index_lag(&self) -> Result<i64> {
+        Ok(store::last_change(self.store.conn())? - self.index.applied_seq())
     }
 
     /// Adds a new item; returns its id.
@@ -306,6 +358,14 @@ impl Archive {
         store::get_item(self.store.conn(), id)?.ok_or_else(|| Error::ItemNotFound { id: id.to_string() })
     }
 
+    /// The item whose original is the stored file with this SHA-256, if any.
+    pub fn item_with_file(&self, sha256: &str) -> Result<Option<Item>> {
+        match store::item_with_file(self.store.conn(), sha256)? {
+            Some(id) => Ok(Some(self.get(id)?)),
+            None => Ok(None),
+        }
+    }
+
     /// Finds an item by its id or the start of it.
     pub fn resolve_id(&self, id: &str) -> Result<Id> {
         store::resolve_id(self.store.conn(), id)
@@ -327,6 +387,66 @@ impl Archive {
             }
             Ok(())
         })
+    }
+
+    /// Creates an empty collection (nothing happens when one of that name exists).
+    pub fn create_collection(&mut self, name: &str) -> Result<()> {
+        let now = self.now();
+        self.write(|tx| store::collection_id_or_create(tx, name, now).map(|_| ()))
+    }
+
+    /// Renames a collection; its items are indexed again under the new name.
+    pub fn rename_collection(&mut self, from: &str, to: &str) -> Result<()> {
+        let to = to.trim();
+        if to.is_empty() {
+            return Err(Error::invalid("collection", "a name must not be empty"));
+        }
+        let now = self.now();
+        self.write(|tx| {
+            let id = store::collection_id(tx, from)?.to_string();
+            if let Ok(other) = store::collection_id(tx, to)
+                && other.to_string() != id
+            {
+                return Err(Error::invalid("collection", format!("a collection named {to:?} exists")));
+            }
+            tx.execute("UPDATE collections SET name = ?2 WHERE id = ?1", rusqlite::params![id, to])?;
+            for item in store::collection_item_ids(tx, &id)? {
+                store::record_change(tx, item, store::ChangeOp::Upsert, now)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Puts a collection's items in this order: `order` must hold each of its items once.
+    pub fn reorder_collection(&mut self, name: &str, order: &[Id]) -> Result<()> {
+        self.write(|tx| {
+            let id = store::collection_id(tx, name)?.to_string();
+            let mut have = store::collection_item_ids(tx, &id)?;
+            let mut given = order.to_vec();
+            have.sort();
+            given.sort();
+            if have != given {
+                return Err(Error::invalid("order", "the new order must list each item of the collection once"));
+            }
+            for (position, item) in order.iter().enumerate() {
+                tx.execute(
+                    "UPDATE collection_items SET position = ?3 WHERE collection_id = ?1 AND item_id = ?2",
+                    rusqlite::params![id, item.to_string(), position as i64 + 1],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The quotes taken from an item (an article), oldest first.
+    pub fn quotes_from(&self, source: Id) -> Result<Vec<Item>> {
+        let ids: Vec<String> = self
+            .store
+            .conn()
+            .prepare_cached("SELECT id FROM items WHERE source_item_id = ?1 ORDER BY created_at, id")?
+            .query_map([source.to_string()], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        ids.iter().map(|id| self.get(id.parse().map_err(|_| Error::invalid("id", id.clone()))?)).collect()
     }
 
     /// Searches: matching items with highlighted snippets, the total and facet counts.
@@ -373,7 +493,7 @@ impl Archive {
         let index = &mut self.index;
         store::for_each_item(self.store.conn(), |item| {
             count += 1;
-            index.stage_item(&item, privacy::effective_sensitivity(&item, &people, today))
+            index.stage_new_item(&item, privacy::effective_sensitivity(&item, &people, today))
         })?;
         self.index.commit(newest)?;
         self.index.compact()?;

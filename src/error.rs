@@ -55,12 +55,20 @@ pub enum Error {
     /// A filesystem operation failed.
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    /// The disk (or the user's quota) is full.
+    #[error(
+        "the disk is full: {path} could not be written; free some space, then try again (nothing already stored was changed)"
+    )]
+    DiskFull { path: PathBuf },
+    /// An export stopped part way; says what became of what it had written.
+    #[error("{source}; the export to {out} did not finish: {what}")]
+    ExportIncomplete { out: PathBuf, what: String, source: Box<Error> },
     /// The database failed.
     #[error("database error: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(#[source] rusqlite::Error),
     /// The search index failed.
     #[error("search index error: {0}")]
-    Index(#[from] tantivy::TantivyError),
+    Index(#[source] tantivy::TantivyError),
     /// A read-only open found no usable search index.
     #[error("the search index of {path} is not ready ({reason}); open the archive for writing once to rebuild it")]
     IndexUnavailable { path: PathBuf, reason: String },
@@ -93,6 +101,8 @@ impl Error {
             Error::Date(_) => "invalid_date",
             Error::BadFile { .. } => "bad_file",
             Error::Io { .. } => "io",
+            Error::DiskFull { .. } => "disk_full",
+            Error::ExportIncomplete { source, .. } => source.code(),
             Error::Database(_) => "database",
             Error::Index(_) => "index",
             Error::IndexUnavailable { .. } => "index_unavailable",
@@ -102,8 +112,11 @@ impl Error {
         }
     }
 
-    /// Wraps an I/O error with the path it happened on.
+    /// Wraps an I/O error with the path it happened on (a full disk becomes `DiskFull`).
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        if is_disk_full(&source) {
+            return Error::DiskFull { path: path.into() };
+        }
         Error::Io { path: path.into(), source }
     }
 
@@ -116,6 +129,44 @@ impl Error {
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Error {
         Error::InvalidField { field: field.into(), reason: reason.into() }
     }
+}
+
+// A full disk says so, whichever layer hit it: the database and the index name their own files.
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => Error::DiskFull { path: PathBuf::from(DATABASE_FILE) },
+            _ => Error::Database(e),
+        }
+    }
+}
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(e: tantivy::TantivyError) -> Error {
+        use tantivy::TantivyError as T;
+        use tantivy::directory::error::OpenWriteError;
+        let full = match &e {
+            T::IoError(io) => is_disk_full(io),
+            T::OpenWriteError(OpenWriteError::IoError { io_error, .. }) => is_disk_full(io_error),
+            // The indexing threads report what failed them only as text.
+            T::ErrorInThread(text) | T::SystemError(text) => text.contains("os error 28"),
+            _ => false,
+        };
+        if full {
+            return Error::DiskFull { path: PathBuf::from(INDEX_DIR) };
+        }
+        Error::Index(e)
+    }
+}
+
+/// The names the database and the index have inside an archive folder, as a full disk names them.
+const DATABASE_FILE: &str = "archive.sqlite";
+const INDEX_DIR: &str = "index";
+
+/// Whether an I/O error means the disk (or the quota) is full.
+pub fn is_disk_full(e: &std::io::Error) -> bool {
+    matches!(e.kind(), std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded)
+        || e.raw_os_error() == Some(28)
 }
 
 /// The engine's result type.

@@ -1,10 +1,16 @@
 //! Fixity: proving the originals have not changed. Every stored file is re-hashed and compared
-//! with the SHA-256 it is named by and that its item records.
+//! with the SHA-256 it is named by and that its item records. `verify` also lists stored files
+//! nothing points to (what an interrupted import leaves) and checks that the search index holds
+//! exactly the database's items.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
 use crate::archive::Archive;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::files::Fixity;
 use crate::model::Id;
 use crate::store;
@@ -31,13 +37,39 @@ pub struct VerifyReport {
     pub mismatched: Vec<FixityProblem>,
     /// Files that are gone.
     pub missing: Vec<FixityProblem>,
+    /// Stored files no item points to: left by an import that was interrupted before it
+    /// committed them, or by deleted items. They are harmless; `walkout verify --clean` removes
+    /// them.
+    #[serde(default)]
+    pub unreferenced: Vec<String>,
+    /// Items of the database the search index does not hold.
+    #[serde(default)]
+    pub index_missing: Vec<Id>,
+    /// Documents of the search index with no item in the database (or an item indexed twice).
+    #[serde(default)]
+    pub index_extra: Vec<Id>,
 }
 
 impl VerifyReport {
-    /// Whether every file passed.
+    /// Whether every file passed its fixity check.
     pub fn is_clean(&self) -> bool {
         self.mismatched.is_empty() && self.missing.is_empty()
     }
+
+    /// Whether the search index holds exactly the database's items. A read-only handle may see
+    /// an index a moment behind a writer's commits.
+    pub fn index_agrees(&self) -> bool {
+        self.index_missing.is_empty() && self.index_extra.is_empty()
+    }
+}
+
+/// What `walkout verify --clean` removed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CleanReport {
+    /// Stored files no item pointed to.
+    pub files: Vec<String>,
+    /// Thumbnails of photos the archive does not hold.
+    pub thumbnails: u64,
 }
 
 /// One recorded `verify` run.
@@ -99,7 +131,8 @@ impl Archive {
         Ok(runs)
     }
 
-    /// Re-hashes every original file an item points to.
+    /// Re-hashes every original file an item points to, lists stored files nothing points to,
+    /// and compares the search index with the database.
     pub fn verify(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<VerifyReport> {
         let files = store::item_files(self.store.conn())?;
         let mut report = VerifyReport::default();
@@ -115,6 +148,69 @@ impl Archive {
             }
         }
         progress(total, total);
+        report.unreferenced = self.unreferenced_files()?.iter().map(|p| p.display().to_string()).collect();
+        (report.index_missing, report.index_extra) = self.index_differences()?;
         Ok(report)
+    }
+
+    /// Removes stored files no item or file record points to, and thumbnails of photos the
+    /// archive does not hold. Only a writer may: no import can be storing files meanwhile.
+    pub fn remove_unreferenced_files(&mut self) -> Result<CleanReport> {
+        if self.is_read_only() {
+            return Err(Error::ReadOnly);
+        }
+        let mut report = CleanReport::default();
+        for path in self.unreferenced_files()? {
+            fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+            report.files.push(path.display().to_string());
+        }
+        let referenced = store::referenced_files(self.store.conn())?;
+        if let Ok(entries) = fs::read_dir(self.thumbs_dir()) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let sha = name.split('-').next().unwrap_or_default();
+                if sha.len() == 64 && !referenced.contains(sha) {
+                    fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+                    report.thumbnails += 1;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Files under `files/` that no file record or item names (temp files of a write under way
+    /// are not counted: a writer sweeps stray ones when it opens).
+    fn unreferenced_files(&self) -> Result<Vec<PathBuf>> {
+        let kept: HashSet<PathBuf> =
+            store::referenced_files(self.store.conn())?.iter().map(|sha| self.files().path_of(sha)).collect();
+        let root = self.files().root();
+        let mut found = Vec::new();
+        let Ok(entries) = fs::read_dir(root) else { return Ok(found) };
+        let mut pending: Vec<PathBuf> =
+            entries.flatten().filter(|e| !e.file_name().to_string_lossy().starts_with('.')).map(|e| e.path()).collect();
+        while let Some(path) = pending.pop() {
+            if path.is_dir() {
+                pending.extend(fs::read_dir(&path).map_err(|e| Error::io(&path, e))?.flatten().map(|e| e.path()));
+            } else if !kept.contains(&path) {
+                found.push(path);
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    /// Items the index lacks and index documents the database lacks.
+    fn index_differences(&self) -> Result<(Vec<Id>, Vec<Id>)> {
+        let mut in_database: HashSet<Id> = store::item_ids(self.store.conn())?.into_iter().collect();
+        let mut extra = Vec::new();
+        for id in self.index.ids()? {
+            if !in_database.remove(&id) {
+                extra.push(id);
+            }
+        }
+        let mut missing: Vec<Id> = in_database.into_iter().collect();
+        missing.sort();
+        extra.sort();
+        Ok((missing, extra))
     }
 }

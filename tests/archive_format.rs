@@ -59,3 +59,90 @@ fn an_archive_from_a_newer_version_is_refused_naming_both_versions() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("format version 99"));
 }
+
+/// The fixture archive of the format this binary writes. A migration that adds a format version
+/// makes this fail until `write_the_fixture_of_this_format` has written the new version's
+/// fixture (and the older ones stay, each reopened by its own test).
+fn this_format() -> String {
+    format!("archive-v{}", walkout::store::migrations::current_version())
+}
+
+/// What the fixture holds beyond the demo record: a photo, an article, a quote sheet, a protected
+/// person with a consent record, a collection and a fixity run.
+const FIXTURE_QUOTE: &str = "We kept the banner for the archive";
+const FIXTURE_PERSON: &str = "Marisol Vega";
+
+#[test]
+fn the_archive_of_this_version_opens_searches_and_verifies() {
+    let name = this_format();
+    assert!(
+        data(&name).join("archive.sqlite").is_file(),
+        "no fixture for this format: run `WALKOUT_WRITE_FIXTURE=1 cargo test --features walkout/failpoints \
+         --test integration write_the_fixture_of_this_format -- --ignored` and commit tests/data/{name}"
+    );
+    let dir = temp();
+    let root = dir.path().join(&name);
+    copy_dir(&data(&name), &root);
+    let archive = Archive::open(&root).expect("this format opens");
+    assert_eq!(archive.integrity_check().unwrap(), "ok");
+    let stats = archive.stats().unwrap();
+    assert_eq!((stats.items, stats.quotes, stats.photos, stats.articles), (13, 4, 1, 8), "{stats:?}");
+    assert_eq!(stats.index_docs, stats.items);
+    let found = archive.search(&SearchRequest::words("banner archive")).unwrap();
+    assert_eq!(found.hits.first().map(|h| h.byline.as_deref()), Some(Some(FIXTURE_PERSON)));
+    let person = archive.person_privacy(FIXTURE_PERSON).unwrap();
+    assert!(person.minor && person.pseudonym.as_deref() == Some("a student at Roosevelt High"), "{person:?}");
+    assert_eq!(archive.collection_items("Fixture").unwrap().len(), 2);
+    assert_eq!(archive.fixity_log().unwrap().len(), 1);
+    let verify = archive.verify(&mut |_, _| {}).unwrap();
+    assert!(verify.is_clean() && verify.index_agrees() && verify.unreferenced.is_empty(), "{verify:?}");
+    assert_eq!(verify.checked, 2, "the photo and the article");
+    drop(archive);
+    // Read-only, as a second process would.
+    let reader = Archive::open_read_only(&root).unwrap();
+    assert_eq!(reader.search(&SearchRequest::words("Twin Cities")).unwrap().total, 1);
+}
+
+/// Writes the fixture of this format into tests/data (run on purpose only: see above).
+#[test]
+#[ignore]
+fn write_the_fixture_of_this_format() {
+    if std::env::var_os("WALKOUT_WRITE_FIXTURE").is_none() {
+        return;
+    }
+    let root = data(&this_format());
+    assert!(!root.exists(), "{} exists: a format's fixture is written once", root.display());
+    let dir = temp();
+    let mut archive = Archive::create(&root).unwrap();
+    walkout::demo::populate(&mut archive).unwrap();
+    let incoming = dir.path().join("incoming");
+    jpegs(&incoming, 1);
+    write(
+        &incoming.join("article.html"),
+        "<!DOCTYPE html><html lang=\"en\"><head><title>The banner goes to the archive</title></head><body>\
+         <article><h1>The banner goes to the archive</h1><p>Students who led the walkout gave their hand-painted \
+         banner to the school library on Monday, with the photos and the list of demands they carried.</p>\
+         <p>The librarian said it would be kept with the yearbooks so that the next classes can see it.</p>\
+         </article></body></html>",
+    );
+    write(
+        &incoming.join("quotes.csv"),
+        format!("text,speaker,date,place,tags\n{FIXTURE_QUOTE},{FIXTURE_PERSON},2026-02,Los Angeles,banner\n"),
+    );
+    let report = archive
+        .import_paths(&[incoming], Default::default(), &mut |_| {}, &std::sync::atomic::AtomicBool::new(false))
+        .unwrap();
+    assert_eq!((report.added.len(), report.failed.len()), (3, 0), "{report:?}");
+    archive.set_person_protection(FIXTURE_PERSON, Some(true), None, Some(Some("a student at Roosevelt High"))).unwrap();
+    let consent = walkout::privacy::ConsentRecord {
+        scope: walkout::privacy::ConsentScope::Quote,
+        status: walkout::Consent::Granted,
+        date: Some("2026-02-03".parse().unwrap()),
+        note: Some("asked in person".into()),
+        expires: None,
+    };
+    archive.record_consent(FIXTURE_PERSON, consent).unwrap();
+    let ids: Vec<_> = report.added.iter().take(2).map(|a| a.id).collect();
+    archive.add_to_collection("Fixture", &ids).unwrap();
+    archive.verify_and_log(&mut |_, _| {}).unwrap();
+}

@@ -9,52 +9,6 @@ use walkout::{Archive, ItemDetails, SearchRequest};
 // PDF articles, generated here (one page of Helvetica text, an info dictionary) so the test needs
 // no third-party file; the corpus PDFs are checked by hand (BENCHMARKS.md notes what they give).
 
-/// A PDF of the given objects (numbered from 1; object 1 is the catalog), with a correct
-/// cross-reference table and `trailer_extra` added to the trailer.
-fn pdf(objects: &[String], trailer_extra: &str) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for offset in offsets {
-        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R {trailer_extra} >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1)
-            .as_bytes(),
-    );
-    out
-}
-
-/// One page showing `lines` of text, with `info` as the document information dictionary.
-fn text_pdf(lines: &[&str], info: &str) -> Vec<u8> {
-    text_pdf_with_trailer(lines, info, "")
-}
-
-fn text_pdf_with_trailer(lines: &[&str], info: &str, trailer_extra: &str) -> Vec<u8> {
-    let mut content = String::from("BT /F1 12 Tf 72 720 Td 14 TL\n");
-    for line in lines {
-        content.push_str(&format!("({line}) Tj T*\n"));
-    }
-    content.push_str("ET");
-    pdf(
-        &[
-            "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
-                .to_string(),
-            format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
-            info.to_string(),
-        ],
-        &format!("/Info 6 0 R {trailer_extra}"),
-    )
-}
-
 fn import(archive: &mut Archive, folder: PathBuf) -> ImportReport {
     archive.import_paths(&[folder], ImportLimits::default(), &mut |_| {}, &AtomicBool::new(false)).unwrap()
 }

@@ -135,6 +135,71 @@ fn facets_count_every_match_not_just_the_page() {
 }
 
 #[test]
+fn facet_counts_add_up_across_writes_edits_and_deletes() {
+    let dir = temp();
+    let mut archive = Archive::create(&dir.path().join("a")).unwrap();
+    let mut ids = Vec::new();
+    // One write each: the index holds several segments with their own dictionaries.
+    for (text, speaker, place) in [
+        ("We walked out for our neighbours", "Ana", "Iowa City, Iowa"),
+        ("We walked out together", "Ben", "Seattle, Washington"),
+        ("We walked out in the snow", "Ana", "Minneapolis, Minnesota"),
+        ("We walked out at noon", "Cleo", "Iowa City, Iowa"),
+    ] {
+        let mut item = walkout::Item::quote(text, archive.now());
+        if let walkout::ItemDetails::Quote(q) = &mut item.details {
+            q.speaker = Some(speaker.to_string());
+        }
+        item.place = Some(place.to_string());
+        item.tags = vec!["walkout".to_string()];
+        ids.push(archive.add_item(item).unwrap());
+    }
+    let facets = |archive: &Archive| search(archive, "walked").facets;
+    let f = facets(&archive);
+    assert_eq!(f["speaker"]["Ana"], 2);
+    assert_eq!(f["place"]["Iowa City, Iowa"], 2);
+    assert_eq!(f["tag"]["walkout"], 4);
+    assert_eq!(f["kind"]["quote"], 4);
+    // The most frequent value comes first.
+    assert_eq!(f["speaker"].iter().max_by_key(|(_, n)| **n).unwrap().0, "Ana");
+
+    archive.delete(ids[0]).unwrap();
+    let mut ben = archive.get(ids[1]).unwrap();
+    ben.place = Some("Iowa City, Iowa".to_string());
+    archive.update_item(ben).unwrap();
+    let f = facets(&archive);
+    assert_eq!(f["speaker"]["Ana"], 1, "a deleted item is no longer counted");
+    assert_eq!(f["place"]["Iowa City, Iowa"], 2);
+    assert!(!f["place"].contains_key("Seattle, Washington"), "an edited place is no longer counted");
+    assert_eq!(f["tag"]["walkout"], 3);
+}
+
+#[test]
+fn reading_every_item_at_once_gives_what_reading_each_gives() {
+    // `all_items` (exports, reindex) reads the link tables in one pass each; it must agree with
+    // `get`, link order included.
+    let dir = temp();
+    let (_, mut archive) = demo_archive(dir.path());
+    for n in 0..12 {
+        let mut item = walkout::Item::quote(format!("Quote number {n}"), archive.now());
+        item.tags = ["zeta", "Alpha", "beta", "Mu"].iter().take(n % 5).map(|t| t.to_string()).collect();
+        item.people = ["Zoe", "ana", "Bea"].iter().take(n % 4).map(|p| p.to_string()).collect();
+        item.collections = if n % 3 == 0 { vec!["Zines".into(), "archive".into()] } else { vec![] };
+        item.redactions = (0..n % 3)
+            .map(|i| walkout::Redaction { x: 0.1 * i as f64, y: 0.2, w: 0.1, h: 0.1, label: Some(format!("box {i}")) })
+            .collect();
+        archive.add_item(item).unwrap();
+    }
+    let all = archive.all_items().unwrap();
+    assert!(all.len() > 12);
+    assert!(all.iter().any(|i| i.tags.len() == 4 && i.collections.len() == 2));
+    assert!(all.iter().any(|i| i.people.len() == 3 && i.redactions.len() == 2));
+    for item in &all {
+        assert_eq!(item, &archive.get(item.id).unwrap(), "{}", item.title);
+    }
+}
+
+#[test]
 fn filters_narrow_by_kind_tag_collection_speaker_and_date() {
     let dir = temp();
     let archive = archive_with_sample(dir.path());

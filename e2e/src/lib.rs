@@ -133,7 +133,9 @@ impl App {
                 "args": ["--archive", archive],
             }),
         )?;
-        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+        // A request that hangs (a session being torn down after a failure) gives up soon.
+        let driver = WebDriver::builder(format!("http://127.0.0.1:{port}"), caps)
+            .request_timeout(Duration::from_secs(60))
             .await
             .context("creating the WebDriver session (is webkit2gtk-driver installed?)")?;
         let app = App {
@@ -165,6 +167,9 @@ impl App {
     /// display shows that colour: then every change made before it is on screen too. Where
     /// the marker cannot show (a native dialog covers the corner) it waits for a still screen.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        // The pointer goes to the window's top-left corner, where nothing has a tooltip or a
+        // hover state, so neither shows in the picture.
+        let _ = self.driver.action_chain().move_to(1, 1).perform().await;
         let n = self.shots.fetch_add(1, Ordering::SeqCst) + 1;
         let colour = [(n * 53 % 256) as u8, ((n * 97 + 11) % 256) as u8, ((n * 31 + 7) % 256) as u8];
         let js = format!(
@@ -266,18 +271,30 @@ impl App {
 
     /// Clicks the first element matching `css`.
     pub async fn click(&self, css: &str) -> Result<()> {
-        self.find(css).await?.click().await.with_context(|| format!("clicking {css:?}"))
+        let deadline = Instant::now() + WAIT;
+        loop {
+            // The list re-renders as results arrive: an element found a moment ago may be gone.
+            match self.find(css).await?.click().await {
+                Ok(()) => return Ok(()),
+                Err(e) if Instant::now() < deadline && retryable(&e) => tokio::time::sleep(POLL).await,
+                Err(e) => return Err(e).with_context(|| format!("clicking {css:?}")),
+            }
+        }
     }
 
     /// The first element matching `css` whose text contains `needle`, waiting for it.
     pub async fn find_text(&self, css: &str, needle: &str) -> Result<WebElement> {
         let deadline = Instant::now() + WAIT;
+        let started = Instant::now();
         loop {
             let mut seen = Vec::new();
             if let Ok(elements) = self.driver.find_all(By::Css(css)).await {
                 for element in elements {
                     let Ok(text) = text_of(&element).await else { continue };
                     if text.contains(needle) {
+                        if std::env::var_os("E2E_TIMING").is_some() {
+                            eprintln!("[{}] {css} {needle:?}: {:?}", self.name, started.elapsed());
+                        }
                         return Ok(element);
                     }
                     seen.push(text);
@@ -303,9 +320,7 @@ impl App {
         loop {
             match self.find_text(css, needle).await?.click().await {
                 Ok(()) => return Ok(()),
-                Err(e) if e.to_string().to_lowercase().contains("stale") && Instant::now() < deadline => {
-                    tokio::time::sleep(POLL).await;
-                }
+                Err(e) if Instant::now() < deadline && retryable(&e) => tokio::time::sleep(POLL).await,
                 Err(e) => return Err(e).with_context(|| format!("clicking {css:?} {needle:?}")),
             }
         }
@@ -338,7 +353,9 @@ impl App {
         input.click().await?;
         input.send_keys(Key::Control + "a").await?;
         input.send_keys(Key::Backspace).await?;
-        input.send_keys(text).await?;
+        if !text.is_empty() {
+            input.send_keys(text).await?;
+        }
         Ok(input)
     }
 
@@ -372,6 +389,20 @@ impl App {
         self.wait_js(&condition, &format!("the sidebar shows {label} {count}")).await
     }
 
+    /// Presses `key` while `modifier` is held (through WebDriver actions: WebKitWebDriver
+    /// refuses some chords as element keys).
+    pub async fn chord(&self, modifier: Key, key: Key) -> Result<()> {
+        self.driver
+            .action_chain()
+            .key_down(modifier.clone())
+            .key_down(key.clone())
+            .key_up(key)
+            .key_up(modifier)
+            .perform()
+            .await?;
+        Ok(())
+    }
+
     /// Counts the elements matching `css` now.
     pub async fn count(&self, css: &str) -> Result<usize> {
         Ok(self.driver.find_all(By::Css(css)).await?.len())
@@ -390,6 +421,13 @@ impl App {
         }
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
+}
+
+/// Whether a failed click may work on a second try (the element was re-rendered or covered
+/// for a moment).
+fn retryable(error: &WebDriverError) -> bool {
+    let text = error.to_string();
+    text.contains("stale element") || text.contains("not interactable") || text.contains("click intercepted")
 }
 
 /// What an element shows: its `innerText`. (WebKitWebDriver's own element text leaves out

@@ -55,20 +55,105 @@ async fn editing_a_quote_saves_its_words_and_date() -> anyhow::Result<()> {
     app.quit().await
 }
 
-#[tokio::test]
-async fn an_item_goes_into_a_new_collection() -> anyhow::Result<()> {
-    let app = App::start("collection").await?;
-    app.type_into("#search", "ICE Out").await?;
-    app.click_text(".list [role=option]", "ICE Out!").await?;
+/// Puts the search result showing `title` into the existing collection `name`.
+async fn add_to(app: &App, title: &str, name: &str) -> anyhow::Result<()> {
+    app.type_into("#search", title).await?;
+    app.click_text(".list [role=option]", title).await?;
+    app.wait_text(".pane", title).await?;
     app.click_text(".pane .footer button", "Add to collection").await?;
-    let name = app.type_into(".pane .picker input", "Rally day").await?;
-    name.send_keys(Key::Enter).await?;
-    app.wait_text(".pane .notice", "Added to Rally day").await?;
+    app.click_text(".pane .picker button", name).await?;
+    app.wait_text(".pane .notice", &format!("Added to {name}")).await?;
+    Ok(())
+}
 
-    app.wait_sidebar_count("Rally day", "1").await?;
+/// The titles of the list's rows, top to bottom.
+async fn row_titles(app: &App) -> anyhow::Result<Vec<String>> {
+    let titles = app
+        .script("return [...document.querySelectorAll('.list [role=option] .title')].map(e => e.textContent)")
+        .await?;
+    Ok(serde_json::from_value(titles)?)
+}
+
+#[tokio::test]
+async fn collections_are_made_filled_reordered_renamed_and_emptied() -> anyhow::Result<()> {
+    let app = App::start("collections").await?;
+    // A new, empty collection from the sidebar's +.
+    app.click(".sidebar .add").await?;
+    let name = app.type_into(".sidebar .new-collection input", "Rally day").await?;
+    name.send_keys(Key::Enter).await?;
+    app.wait_sidebar_count("Rally day", "0").await?;
+    app.wait_text(".collection-head h2", "Rally day").await?;
+    app.wait_text(".list .empty", "Nothing in this collection yet").await?;
+
+    // Filled from the detail pane, in the order the items were added (found from All items: a
+    // search in a collection's view searches that collection).
+    app.click_text(".sidebar .row", "All items").await?;
+    for title in ["ICE Out!", "Students protest in New York", "Students walk out in Iowa City"] {
+        add_to(&app, title, "Rally day").await?;
+    }
+    app.type_into("#search", "").await?;
     app.click_text(".sidebar .row", "Rally day").await?;
-    app.wait_text(".list .count", "1 result").await?;
-    app.wait_text(".list [role=option]", "ICE Out!").await?;
+    app.wait_text(".list .count", "3 results").await?;
+    app.wait_text(".list .sort-button", "Collection order").await?;
+    assert_eq!(
+        row_titles(&app).await?,
+        ["“ICE Out!”", "Students protest in New York", "Students walk out in Iowa City"]
+    );
+
+    // Alt+Up moves the selected item up: the order is the collection's own, and it stays.
+    app.click_text(".list [role=option]", "Iowa City").await?;
+    app.chord(Key::Alt, Key::Up).await?;
+    app.wait_js(
+        "document.querySelectorAll('.list [role=option] .title')[1]?.textContent === 'Students walk out in Iowa City'",
+        "Iowa City moved to second",
+    )
+    .await?;
+
+    // Renamed in place: the sidebar, the head and the search follow.
+    app.click_text(".collection-head button", "Rename").await?;
+    let field = app.type_into("#collection-name", "Jan 30 rally").await?;
+    field.send_keys(Key::Enter).await?;
+    app.wait_sidebar_count("Jan 30 rally", "3").await?;
+    app.wait_text(".collection-head h2", "Jan 30 rally").await?;
+    app.wait_text(".list .count", "3 results").await?;
+    assert_eq!(row_titles(&app).await?[1], "Students walk out in Iowa City");
+    app.wait_text(".pane dd", "Jan 30 rally").await?;
     app.screenshot("collection").await?;
+
+    // Taken out from the detail pane: the item stays in the archive.
+    app.click_text(".list [role=option]", "New York").await?;
+    app.click(".pane .in-collection .remove[aria-label='Remove from Jan 30 rally']").await?;
+    app.wait_text(".pane .notice", "Removed from Jan 30 rally").await?;
+    app.wait_sidebar_count("Jan 30 rally", "2").await?;
+    app.wait_text(".list .count", "2 results").await?;
+    app.wait_sidebar_count("All items", "10").await?;
+    app.quit().await
+}
+
+#[tokio::test]
+async fn a_new_quote_is_typed_in_with_ctrl_n() -> anyhow::Result<()> {
+    let app = App::start("new-quote").await?;
+    app.press(Key::Control + "n").await?;
+    app.wait_text("dialog[open] h2", "New quote").await?;
+    let words = "We walked out because our classmates are afraid to come to school.";
+    app.type_into("dialog[open] textarea.words", words).await?;
+    app.type_into("dialog[open] input[placeholder^='Name']", "A Seattle student").await?;
+    app.type_into("dialog[open] input.mono-input", "2026-01-31?").await?;
+    app.wait_text("dialog[open] .note", "uncertain").await?;
+    app.screenshot("new-quote").await?;
+
+    // A date the engine cannot read keeps the dialog open and says why.
+    app.type_into("dialog[open] input.mono-input", "2026-13-45").await?;
+    app.click("dialog[open] button[type=submit]").await?;
+    app.wait_text("dialog[open] .error", "date").await?;
+
+    app.type_into("dialog[open] input.mono-input", "2026-01-31?").await?;
+    app.click("dialog[open] button[type=submit]").await?;
+    app.wait_js("!document.querySelector('dialog[open]')", "the dialog closed").await?;
+    app.wait_text(".pane blockquote", "our classmates are afraid").await?;
+    app.wait_text(".pane .attribution", "A Seattle student").await?;
+    app.wait_sidebar_count("Quotes", "4").await?;
+    app.type_into("#search", "classmates afraid").await?;
+    app.wait_text(".list .count", "1 result").await?;
     app.quit().await
 }

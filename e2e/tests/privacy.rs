@@ -78,6 +78,8 @@ async fn a_minor_is_restricted_everywhere_and_the_reading_room_hides_them() -> a
     let search = app.type_into("#search", "x").await?;
     search.send_keys(Key::Backspace).await?;
     app.wait_text(".list .count", "10 results").await?;
+    app.wait_sidebar_count("All items", "10").await?;
+    app.wait_sidebar_count("Quotes", "3").await?;
     app.click(".sidebar .reading-room .switch").await?;
     app.wait_text(".rr-dialog h2", "Turn on the reading room").await?;
     app.type_into("#rr-pin", "2468").await?;
@@ -85,8 +87,9 @@ async fn a_minor_is_restricted_everywhere_and_the_reading_room_hides_them() -> a
     app.click(".rr-dialog button[type=submit]").await?;
     wait_attr(&app, ".sidebar .reading-room .switch", "aria-checked", "true").await?;
     assert_eq!(app.count(".person-panel").await?, 0, "no person panel stays open in the reading room");
-    // The sidebar's archive-wide counts would count hidden items: they are not shown.
-    app.wait_js("document.querySelectorAll('.sidebar .row .count').length === 0", "no sidebar counts").await?;
+    // The sidebar counts only what the room shows: the minor's quote is not counted.
+    app.wait_sidebar_count("All items", "9").await?;
+    app.wait_sidebar_count("Quotes", "2").await?;
 
     // The restricted quote vanishes from the list, the counts per kind, and the search.
     let count = app.wait_text(".list .count", "9 results").await?;
@@ -171,7 +174,7 @@ async fn areas_of_a_photo_are_covered_and_burned_into_the_export() -> anyhow::Re
 
     // A photo with EXIF orientation 6: the boxes live in the upright image's coordinates.
     app.click_text(".sidebar .row", "Photos").await?;
-    app.click_text(".list [role=option]", "landscape_6").await?;
+    app.click(".tile[aria-label=\"landscape_6.jpg\"]").await?;
     app.wait_text(".pane", "landscape_6").await?;
     app.screenshot("privacy-redaction-photo").await?;
     let image = app.find(".pane .redaction .frame img").await?;
@@ -229,8 +232,45 @@ async fn areas_of_a_photo_are_covered_and_burned_into_the_export() -> anyhow::Re
     assert!(rgb.iter().all(|&c| c < 40), "the box is burned in as a solid dark fill: {rgb:?}");
     app.screenshot("privacy-redaction-export").await?;
 
-    // Removing the box stores that too.
     app.click(".pane .redaction .export").await?;
+
+    // In the reading room the photo is shown as exports show it, the box burned in, nothing
+    // to draw, and the grid's thumbnails come from the room's own addresses.
+    app.click(".sidebar .reading-room .switch").await?;
+    app.type_into("#rr-pin", "2468").await?;
+    app.type_into("#rr-pin-again", "2468").await?;
+    app.click(".rr-dialog button[type=submit]").await?;
+    wait_attr(&app, ".sidebar .reading-room .switch", "aria-checked", "true").await?;
+    app.wait_js(
+        "document.querySelector('.pane .redaction .frame img[data-burned=true]')?.complete && !document.querySelector('.pane .redaction .draw')",
+        "the reading room's preview, without the drawing tools",
+    )
+    .await?;
+    let pixel = app
+        .script(&format!(
+            "const img = document.querySelector('.pane .redaction .frame img[data-burned=true]');
+             const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
+             const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+             return Array.from(g.getImageData(Math.floor(img.naturalWidth * {cx}), Math.floor(img.naturalHeight * {cy}), 1, 1).data);",
+            cx = x + w / 2.0,
+            cy = y + h / 2.0
+        ))
+        .await?;
+    let rgb: Vec<u64> = pixel.as_array().expect("rgba").iter().take(3).map(|v| v.as_u64().unwrap()).collect();
+    assert!(rgb.iter().all(|&c| c < 40), "the reading room shows the box burned in: {rgb:?}");
+    app.wait_js(
+        "[...document.querySelectorAll('.tile img')].length > 0 && [...document.querySelectorAll('.tile img')].every(i => i.src.endsWith('?room'))",
+        "the grid's thumbnails are the room's",
+    )
+    .await?;
+    app.screenshot("privacy-reading-room-photo").await?;
+    app.click(".sidebar .reading-room .switch").await?;
+    app.type_into("#rr-pin", "2468").await?;
+    app.click(".rr-dialog button[type=submit]").await?;
+    wait_attr(&app, ".sidebar .reading-room .switch", "aria-checked", "false").await?;
+    app.wait_js("!!document.querySelector('.pane .redaction .draw')", "the drawing tools are back").await?;
+
+    // Removing the box stores that too.
     app.click(".pane .redaction .boxes .remove").await?;
     app.wait_text(".pane .redaction .title", "0 areas covered").await?;
     assert_eq!(app.count(".pane .redaction .frame .box").await?, 0);

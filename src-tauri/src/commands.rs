@@ -6,17 +6,18 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, State};
 use ts_rs::TS;
+use walkout::export::{self, ExportOptions, Format, Selection, citation};
 use walkout::ingest::{ImportLimits, ImportProgress, ImportReport};
 use walkout::{
-    Archive, Collection, EdtfDate, Event, Id, Item, ItemDetails, Person, Place, SearchRequest, SearchResults,
-    Sensitivity, SortOrder, Stats, TagCount, title_from_text,
+    Archive, Collection, Consent, EdtfDate, Event, Id, Item, ItemDetails, ItemKind, Person, Place, QuoteDetails,
+    SearchRequest, SearchResults, Sensitivity, SortOrder, Stats, TagCount, title_from_text,
 };
 
 use crate::error::{AppError, CommandResult};
-use crate::privacy::{ReadingRoom, visible_in};
+use crate::privacy::{ReadingRoom, keyed, public_view, visible_in, writable};
 use crate::state::ArchiveState;
 
 /// The event that carries `ImportProgress` while an import runs.
@@ -37,17 +38,21 @@ pub struct ArchiveInfo {
     /// Whether it shows the demo record: the item added last belongs to it (nothing of the
     /// user's has been added since).
     pub demo: bool,
+    /// Whether it is encrypted under a passphrase (and so can be locked).
+    pub encrypted: bool,
 }
 
 #[tauri::command]
 pub async fn archive_info(state: State<'_, ArchiveState>) -> CommandResult<ArchiveInfo> {
-    let root = state.root();
-    let (read_only, demo) = state.read(|archive| Ok((archive.is_read_only(), newest_is_demo(archive)?)))?;
+    let open = state.open_archive()?;
+    let root = open.root();
+    let (read_only, demo) = open.read(|archive| Ok((archive.is_read_only(), newest_is_demo(archive)?)))?;
     Ok(ArchiveInfo {
         path: root.display().to_string(),
-        name: root.file_name().map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned()),
+        name: crate::archives::folder_name(root),
         read_only,
         demo,
+        encrypted: open.is_encrypted(),
     })
 }
 
@@ -85,7 +90,12 @@ pub async fn get_item(
 /// Saves an edited item. A quote whose title is its words (as it is unless someone gave it
 /// another) gets the title of its new words, as `walkout edit --set text=…` does.
 #[tauri::command]
-pub async fn update_item(state: State<'_, ArchiveState>, mut item: Item) -> CommandResult<Item> {
+pub async fn update_item(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    mut item: Item,
+) -> CommandResult<Item> {
+    writable(&reading_room)?;
     state.write(|archive| {
         if let ItemDetails::Quote(new) = &item.details {
             let stored = archive.get(item.id)?;
@@ -101,12 +111,21 @@ pub async fn update_item(state: State<'_, ArchiveState>, mut item: Item) -> Comm
 }
 
 #[tauri::command]
-pub async fn delete_item(state: State<'_, ArchiveState>, id: String) -> CommandResult<()> {
+pub async fn delete_item(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    id: String,
+) -> CommandResult<()> {
+    writable(&reading_room)?;
     state.write(|archive| archive.delete(archive.resolve_id(&id)?))
 }
 
+/// The archive's counts; in the reading room, those of its public items only.
 #[tauri::command]
-pub async fn stats(state: State<'_, ArchiveState>) -> CommandResult<Stats> {
+pub async fn stats(state: State<'_, ArchiveState>, reading_room: State<'_, ReadingRoom>) -> CommandResult<Stats> {
+    if reading_room.on() {
+        return state.read(|archive| Ok(public_view(archive)?.stats));
+    }
     state.read(Archive::stats)
 }
 
@@ -117,36 +136,373 @@ pub async fn describe_date(date: String) -> CommandResult<String> {
     Ok(date.describe())
 }
 
+// In the reading room the lists name only what public items use, counted over them alone: a
+// tag, a person or a place that only hidden items mention is not named at all.
+
 #[tauri::command]
-pub async fn list_tags(state: State<'_, ArchiveState>) -> CommandResult<Vec<TagCount>> {
+pub async fn list_tags(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+) -> CommandResult<Vec<TagCount>> {
+    if reading_room.on() {
+        return state.read(|archive| {
+            Ok(public_view(archive)?.tags.into_iter().map(|(name, items)| TagCount { name, items }).collect())
+        });
+    }
     state.read(Archive::tags)
 }
 
 #[tauri::command]
-pub async fn list_people(state: State<'_, ArchiveState>) -> CommandResult<Vec<Person>> {
-    state.read(Archive::people)
+pub async fn list_people(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+) -> CommandResult<Vec<Person>> {
+    state.read(|archive| {
+        let people = archive.people()?;
+        if !reading_room.on() {
+            return Ok(people);
+        }
+        let public = keyed(public_view(archive)?.people);
+        Ok(people
+            .into_iter()
+            .filter_map(|p| public.get(&walkout::store::name_key(&p.name)).map(|&items| Person { items, ..p }))
+            .collect())
+    })
 }
 
 #[tauri::command]
-pub async fn list_places(state: State<'_, ArchiveState>) -> CommandResult<Vec<Place>> {
-    state.read(Archive::places)
+pub async fn list_places(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+) -> CommandResult<Vec<Place>> {
+    state.read(|archive| {
+        let places = archive.places()?;
+        if !reading_room.on() {
+            return Ok(places);
+        }
+        let public = keyed(public_view(archive)?.places);
+        Ok(places
+            .into_iter()
+            .filter_map(|p| public.get(&walkout::store::name_key(&p.name)).map(|&items| Place { items, ..p }))
+            .collect())
+    })
 }
 
 #[tauri::command]
-pub async fn list_events(state: State<'_, ArchiveState>) -> CommandResult<Vec<Event>> {
-    state.read(Archive::events)
+pub async fn list_events(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+) -> CommandResult<Vec<Event>> {
+    state.read(|archive| {
+        let events = archive.events()?;
+        if !reading_room.on() {
+            return Ok(events);
+        }
+        let public = keyed(public_view(archive)?.events);
+        Ok(events
+            .into_iter()
+            .filter_map(|e| public.get(&walkout::store::name_key(&e.name)).map(|&items| Event { items, ..e }))
+            .collect())
+    })
+}
+
+/// The collections; in the reading room each lists only its public items.
+#[tauri::command]
+pub async fn list_collections(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+) -> CommandResult<Vec<Collection>> {
+    state.read(|archive| {
+        let mut collections = archive.collections()?;
+        if reading_room.on() {
+            let public = public_view(archive)?.ids;
+            for collection in &mut collections {
+                collection.items.retain(|id| public.contains(id));
+            }
+        }
+        Ok(collections)
+    })
 }
 
 #[tauri::command]
-pub async fn list_collections(state: State<'_, ArchiveState>) -> CommandResult<Vec<Collection>> {
-    state.read(Archive::collections)
-}
-
-#[tauri::command]
-pub async fn add_to_collection(state: State<'_, ArchiveState>, name: String, ids: Vec<String>) -> CommandResult<()> {
+pub async fn add_to_collection(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    name: String,
+    ids: Vec<String>,
+) -> CommandResult<()> {
+    writable(&reading_room)?;
     state.write(|archive| {
         let ids = ids.iter().map(|id| archive.resolve_id(id)).collect::<walkout::Result<Vec<Id>>>()?;
         archive.add_to_collection(&name, &ids)
+    })
+}
+
+/// Makes a new, empty collection.
+#[tauri::command]
+pub async fn create_collection(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    name: String,
+) -> CommandResult<()> {
+    writable(&reading_room)?;
+    state.write(|archive| archive.create_collection(&name))
+}
+
+#[tauri::command]
+pub async fn rename_collection(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    from: String,
+    to: String,
+) -> CommandResult<()> {
+    writable(&reading_room)?;
+    state.write(|archive| archive.rename_collection(&from, &to))
+}
+
+/// Takes items out of a collection (the items stay in the archive).
+#[tauri::command]
+pub async fn remove_from_collection(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    name: String,
+    ids: Vec<String>,
+) -> CommandResult<()> {
+    writable(&reading_room)?;
+    state.write(|archive| {
+        for id in &ids {
+            let mut item = archive.get(archive.resolve_id(id)?)?;
+            let before = item.collections.len();
+            item.collections.retain(|c| !c.eq_ignore_ascii_case(name.trim()));
+            if item.collections.len() != before {
+                archive.update_item(item)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Gives a collection a new order: `ids` lists each of its items once.
+#[tauri::command]
+pub async fn reorder_collection(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    name: String,
+    ids: Vec<String>,
+) -> CommandResult<()> {
+    writable(&reading_room)?;
+    state.write(|archive| {
+        let ids = ids.iter().map(|id| archive.resolve_id(id)).collect::<walkout::Result<Vec<Id>>>()?;
+        archive.reorder_collection(&name, &ids)
+    })
+}
+
+/// The quotes taken from an item (an article), oldest first.
+#[tauri::command]
+pub async fn quotes_from(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    id: String,
+) -> CommandResult<Vec<Item>> {
+    state.read(|archive| {
+        let article = visible_in(&reading_room, archive, archive.get(archive.resolve_id(&id)?)?)?;
+        let quotes = archive.quotes_from(article.id)?;
+        // Hidden quotes are left out, as if they were not there.
+        Ok(quotes.into_iter().filter_map(|quote| visible_in(&reading_room, archive, quote).ok()).collect())
+    })
+}
+
+/// A quote typed in, or a passage saved from an article (`source_item`).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewQuote {
+    /// The words, verbatim.
+    pub text: String,
+    pub speaker: Option<String>,
+    pub role: Option<String>,
+    pub context: Option<String>,
+    /// An EDTF date.
+    pub date: Option<String>,
+    pub place: Option<String>,
+    pub tags: Vec<String>,
+    pub sensitivity: Sensitivity,
+    pub consent: Consent,
+    /// The article the passage was taken from.
+    pub source_item: Option<String>,
+}
+
+/// Adds a quote. A passage of an article cites it as its source, takes its language, event
+/// and collections, and is at least as restricted as the article.
+#[tauri::command]
+pub async fn add_quote(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    quote: NewQuote,
+) -> CommandResult<Item> {
+    writable(&reading_room)?;
+    state.write(|archive| {
+        let mut item = Item::quote(quote.text.trim(), archive.now());
+        let source = quote.source_item.as_deref().map(|id| archive.get(archive.resolve_id(id)?)).transpose()?;
+        let nonempty = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        item.details = ItemDetails::Quote(QuoteDetails {
+            text: quote.text.trim().to_string(),
+            speaker: nonempty(quote.speaker),
+            role: nonempty(quote.role),
+            context: nonempty(quote.context),
+            source_item: source.as_ref().map(|s| s.id),
+            translation: None,
+        });
+        item.date = nonempty(quote.date).map(|d| d.parse()).transpose()?;
+        item.place = nonempty(quote.place);
+        item.tags = quote.tags.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+        item.sensitivity = quote.sensitivity;
+        item.consent = quote.consent;
+        if let Some(source) = &source {
+            item.language = source.language.clone();
+            item.event = source.event.clone();
+            item.collections = source.collections.clone();
+            item.sensitivity = stricter(item.sensitivity, source.sensitivity);
+        }
+        let id = archive.add_item(item)?;
+        archive.get(id)
+    })
+}
+
+/// The more restrictive of two sensitivities.
+fn stricter(a: Sensitivity, b: Sensitivity) -> Sensitivity {
+    let rank = |s: Sensitivity| match s {
+        Sensitivity::Public => 0,
+        Sensitivity::Restricted => 1,
+        Sensitivity::Private => 2,
+    };
+    if rank(b) > rank(a) { b } else { a }
+}
+
+/// What to export, how, and where.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ExportRequest {
+    /// A collection's items, in its order…
+    pub collection: Option<String>,
+    /// …or these items (a search's results, as the window shows them).
+    pub ids: Option<Vec<String>>,
+    /// `json`, `csv`, `jsonld`, `bagit`, `csl-json`, `ris` or `citation`.
+    pub format: String,
+    /// The citation style: `chicago`, `mla` or `apa`.
+    pub style: Option<String>,
+    /// Let restricted (never private) items out for this export.
+    pub include_restricted: bool,
+    /// A bag as one zip file.
+    pub zip: bool,
+    /// The new folder or file.
+    pub destination: String,
+}
+
+/// What an export wrote and what it kept back.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExportOutcome {
+    pub destination: String,
+    /// Items written.
+    pub exported: u64,
+    /// Original files written.
+    pub files: u64,
+    /// Items kept back, and why.
+    pub left_out: Vec<LeftOutItem>,
+}
+
+/// An item an export kept back.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LeftOutItem {
+    pub id: String,
+    pub kind: ItemKind,
+    pub title: String,
+    /// Why, as the privacy policy says it ("restricted", "quotes a minor").
+    pub reason: String,
+}
+
+/// Exports a collection or chosen items through the engine (and so its privacy policy), on a
+/// worker thread.
+#[tauri::command]
+pub async fn export_items(app: AppHandle, request: ExportRequest) -> CommandResult<ExportOutcome> {
+    writable(&app.state::<ReadingRoom>())?;
+    let worker = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = worker.state::<ArchiveState>();
+        state.read(|archive| {
+            let selection = match (&request.collection, &request.ids) {
+                (Some(name), _) => Selection::Collection(name.clone()),
+                (None, Some(ids)) => {
+                    Selection::Items(ids.iter().map(|id| archive.resolve_id(id)).collect::<walkout::Result<Vec<Id>>>()?)
+                }
+                (None, None) => Selection::All,
+            };
+            let style = request.style.as_deref().map(citation::Style::parse).transpose()?.unwrap_or_default();
+            let options = ExportOptions {
+                selection,
+                include_restricted: request.include_restricted,
+                zip: request.zip && request.format == "bagit",
+                style,
+                ..ExportOptions::default()
+            };
+            let destination = PathBuf::from(request.destination.trim());
+            if destination.as_os_str().is_empty() || destination.is_relative() {
+                return Err(walkout::Error::invalid("destination", "choose where the export goes (a full path)"));
+            }
+            let report = export::export(archive, Format::parse(&request.format)?, &options, &destination)?;
+            let left_out = report
+                .left_out
+                .into_iter()
+                .map(|left| {
+                    let item = archive.get(left.id)?;
+                    Ok(LeftOutItem {
+                        id: left.id.to_string(),
+                        kind: item.kind(),
+                        title: item.title,
+                        reason: left.reason,
+                    })
+                })
+                .collect::<walkout::Result<_>>()?;
+            Ok(ExportOutcome {
+                destination: destination.display().to_string(),
+                exported: report.exported,
+                files: report.files,
+                left_out,
+            })
+        })
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("the export stopped unexpectedly: {e}")))?
+}
+
+/// Where exports go unless the user chooses: the documents folder (else home).
+#[tauri::command]
+pub async fn default_export_dir() -> CommandResult<String> {
+    let dir = dirs::document_dir().or_else(dirs::home_dir).unwrap_or_else(std::env::temp_dir);
+    Ok(dir.display().to_string())
+}
+
+/// One item's citation, as it may leave the archive.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Citation {
+    /// The citation, when the item may leave.
+    pub text: Option<String>,
+    /// Why it may not ("restricted", "quotes a minor").
+    pub withheld: Option<String>,
+}
+
+/// One item's citation in `style` (`chicago`, `mla`, `apa`), through the export policy:
+/// names without consent are replaced, restricted and private items are not cited.
+#[tauri::command]
+pub async fn cite(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    id: String,
+    style: String,
+) -> CommandResult<Citation> {
+    state.read(|archive| {
+        let item = visible_in(&reading_room, archive, archive.get(archive.resolve_id(&id)?)?)?;
+        Ok(match citation::cite(archive, &item, false, citation::Style::parse(&style)?)? {
+            Ok(text) => Citation { text: Some(text), withheld: None },
+            Err(reason) => Citation { text: None, withheld: Some(reason) },
+        })
     })
 }
 
@@ -154,10 +510,11 @@ pub async fn add_to_collection(state: State<'_, ArchiveState>, name: String, ids
 /// what happened to each file.
 #[tauri::command]
 pub async fn import_paths(app: AppHandle, paths: Vec<String>) -> CommandResult<ImportReport> {
+    writable(&app.state::<ReadingRoom>())?;
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
     let worker = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let state = worker.state::<ArchiveState>();
+        let open = worker.state::<ArchiveState>().open_archive()?;
         let mut last_sent: Option<Instant> = None;
         let mut progress = |p: &ImportProgress| {
             let finished = p.done == p.total;
@@ -167,7 +524,7 @@ pub async fn import_paths(app: AppHandle, paths: Vec<String>) -> CommandResult<I
                 last_sent = Some(Instant::now());
             }
         };
-        state.import(|archive, cancel| archive.import_paths(&paths, ImportLimits::default(), &mut progress, cancel))
+        open.import(|archive, cancel| archive.import_paths(&paths, ImportLimits::default(), &mut progress, cancel))
     })
     .await
     .map_err(|e| AppError::internal(format!("the import stopped unexpectedly: {e}")))?
@@ -176,6 +533,6 @@ pub async fn import_paths(app: AppHandle, paths: Vec<String>) -> CommandResult<I
 /// Asks a running import to stop after the file it is reading; what it added stays.
 #[tauri::command]
 pub async fn cancel_import(state: State<'_, ArchiveState>) -> CommandResult<()> {
-    state.cancel_import.store(true, std::sync::atomic::Ordering::SeqCst);
+    state.open_archive()?.cancel_import.store(true, std::sync::atomic::Ordering::SeqCst);
     Ok(())
 }

@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use walkout::export::{self, Selection};
+use walkout::fixity::CleanReport;
 use walkout::ingest::ImportLimits;
 use walkout::{Archive, EdtfDate, Item, ItemDetails, ItemKind, SearchRequest, SortOrder};
 
@@ -78,10 +79,10 @@ enum Command {
     /// Work with collections.
     #[command(subcommand)]
     Collection(CollectionCommand),
-    /// Export items (only public ones unless --include-restricted): json, csv, jsonld and bagit
-    /// write a folder (bagit with --zip a zip file); csl-json, ris and citation write one file.
+    /// Export items (only public ones unless --include-restricted): json, csv, jsonld, bagit and
+    /// site write a folder (bagit with --zip a zip file); csl-json, ris and citation write one file.
     Export {
-        /// json, csv, jsonld, bagit, csl-json, ris or citation.
+        /// json, csv, jsonld, bagit, site (an offline exhibit), csl-json, ris or citation.
         #[arg(long, default_value = "json")]
         format: String,
         /// The style of --format citation: chicago, mla or apa.
@@ -97,15 +98,25 @@ enum Command {
         /// Write the bag as one zip file (--format bagit).
         #[arg(long)]
         zip: bool,
+        /// Ship photos as the untouched original files, with their camera metadata (EXIF, GPS)
+        /// and without redactions, for an archivist's own lossless transfer (json, csv, jsonld,
+        /// bagit). Without it, photos leave cleaned: upright, redactions burned in, no metadata.
+        #[arg(long)]
+        originals: bool,
         out: PathBuf,
         #[arg(long)]
         json: bool,
     },
     /// Re-hash every stored original and report changed or missing files (recorded in the
-    /// fixity log); with --log, print the log of earlier runs.
+    /// fixity log), stored files nothing points to, and whether the search index agrees with
+    /// the database; with --log, print the log of earlier runs.
     Verify {
         #[arg(long)]
         log: bool,
+        /// Also remove stored files nothing points to (left by an interrupted import or by
+        /// deleted items) and thumbnails of photos no longer held.
+        #[arg(long, conflicts_with = "log")]
+        clean: bool,
         #[arg(long)]
         json: bool,
     },
@@ -242,6 +253,13 @@ fn main() -> ExitCode {
     // Tests inject crashes at named points of the write path: `FAILPOINTS=after-db-commit=sleep(60000)`.
     #[cfg(feature = "failpoints")]
     let _failpoints = fail::FailScenario::setup();
+    // A closed pipe (`walkout search … | head`) ends the program quietly, as it does any Unix
+    // tool, instead of a panic on the next print.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of a signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -391,10 +409,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Export { format, style, collection, query, include_restricted, zip, out, json } => {
+        Command::Export { format, style, collection, query, include_restricted, zip, originals, out, json } => {
             let format = export::Format::parse(&format)?;
             if zip && format != export::Format::Bagit {
                 bail!("--zip is for --format bagit");
+            }
+            if originals && !format.ships_originals() {
+                bail!("--originals is for --format json, csv, jsonld or bagit: the other formats carry no photo files");
             }
             let archive = open_reader(&dir)?;
             let selection = match (collection, query) {
@@ -402,20 +423,35 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 (None, Some(q)) => Selection::Query(q),
                 (None, None) => Selection::All,
             };
-            let options = export::ExportOptions {
+            let mut options = export::ExportOptions {
                 selection,
                 include_restricted,
                 zip,
                 style: export::citation::Style::parse(&style)?,
+                originals,
+                progress: export::Progress::default(),
             };
-            let report = export::export(&archive, format, &options, &out)?;
+            let bar = progress_bar();
+            if let Some(bar) = &bar {
+                bar.set_message("writing files");
+                let bar = bar.clone();
+                options.progress = export::Progress::new(move |p| {
+                    bar.set_length(p.total as u64);
+                    bar.set_position(p.done as u64);
+                });
+            }
+            let report = export::export(&archive, format, &options, &out);
+            if let Some(bar) = &bar {
+                bar.finish_and_clear();
+            }
+            let report = report?;
             if json {
                 println!("{}", serde_json::to_string(&report)?);
             } else {
                 print_export_report(&report, &out);
             }
         }
-        Command::Verify { log: true, json } => {
+        Command::Verify { log: true, json, .. } => {
             let archive = open_reader(&dir)?;
             let runs = archive.fixity_log()?;
             if json {
@@ -448,8 +484,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("backed up {} items and {} files to {}", report.items, report.files, report.path.display());
             }
         }
-        Command::Verify { log: false, json } => {
-            let mut archive = open_reader(&dir)?;
+        Command::Verify { log: false, clean, json } => {
+            // Only a writer may remove files: no import can be storing one meanwhile.
+            let mut archive = if clean { open_writer(&dir)? } else { open_reader(&dir)? };
             let bar = progress_bar();
             let report = archive.verify_and_log(&mut |done, total| {
                 if let Some(bar) = &bar {
@@ -460,24 +497,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(bar) = bar {
                 bar.finish_and_clear();
             }
+            let removed = if clean { Some(archive.remove_unreferenced_files()?) } else { None };
             if json {
-                println!("{}", serde_json::to_string(&report)?);
+                let mut out = serde_json::to_value(&report)?;
+                if let (Some(removed), Some(map)) = (&removed, out.as_object_mut()) {
+                    map.insert("removed".to_string(), serde_json::to_value(removed)?);
+                }
+                println!("{out}");
             } else {
-                println!(
-                    "checked {}, ok {}, mismatched {}, missing {}",
-                    report.checked,
-                    report.ok,
-                    report.mismatched.len(),
-                    report.missing.len()
-                );
-                for p in &report.mismatched {
-                    eprintln!("changed: item {} ({})", p.id, p.path);
-                }
-                for p in &report.missing {
-                    eprintln!("missing: item {} ({})", p.id, p.path);
-                }
+                print_verify_report(&report, removed.as_ref(), archive.is_read_only());
             }
-            if !report.is_clean() {
+            // A read-only handle may see the index a moment behind the writer: not a failure.
+            if !report.is_clean() || (!archive.is_read_only() && !report.index_agrees()) {
                 return Ok(ExitCode::from(2));
             }
         }
@@ -560,15 +591,60 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn print_verify_report(report: &walkout::fixity::VerifyReport, removed: Option<&CleanReport>, read_only: bool) {
+    println!(
+        "checked {}, ok {}, mismatched {}, missing {}",
+        report.checked,
+        report.ok,
+        report.mismatched.len(),
+        report.missing.len()
+    );
+    for p in &report.mismatched {
+        eprintln!("changed: item {} ({})", p.id, p.path);
+    }
+    for p in &report.missing {
+        eprintln!("missing: item {} ({})", p.id, p.path);
+    }
+    match removed {
+        Some(removed) => println!(
+            "removed {} stored files nothing pointed to and {} stale thumbnails",
+            removed.files.len(),
+            removed.thumbnails
+        ),
+        None if !report.unreferenced.is_empty() => println!(
+            "{} stored files nothing points to (left by an interrupted import or deleted items); `walkout verify --clean` removes them",
+            report.unreferenced.len()
+        ),
+        None => {}
+    }
+    if !report.index_agrees() {
+        let why = if read_only { " (another process is writing: it may be a moment behind)" } else { "" };
+        eprintln!(
+            "search index: {} items missing, {} documents too many{why}; `walkout reindex` rebuilds it",
+            report.index_missing.len(),
+            report.index_extra.len()
+        );
+    }
+}
+
 fn print_export_report(report: &export::ExportReport, out: &Path) {
     println!("exported {} items and {} files to {}", report.exported, report.files, out.display());
+    if report.originals {
+        println!(
+            "photo files are the untouched ORIGINALS, with their camera metadata (EXIF, GPS position, camera serial) \
+             and without redactions: keep this export private"
+        );
+    }
     if report.left_out.is_empty() {
         return;
     }
     let count = |reason: &str| report.left_out.iter().filter(|l| l.reason == reason).count();
     let (restricted, private) = (count("restricted"), count("private"));
+    // A photo that cannot be cleaned is left out too, for a reason that is not privacy.
+    let unclean = report.left_out.iter().filter(|l| l.reason.contains("cannot be cleaned")).count();
+    let others = if unclean > 0 { format!(", {unclean} whose photo cannot be cleaned") } else { String::new() };
     println!(
-        "left out {} items that are not public ({restricted} restricted, {private} private; use --include-restricted for restricted ones)",
+        "left out {} items ({restricted} restricted, {private} private{others}; use --include-restricted for restricted ones)",
         report.left_out.len()
     );
     for left in &report.left_out {
@@ -581,7 +657,7 @@ fn open_writer(dir: &Path) -> anyhow::Result<Archive> {
     if Archive::is_encrypted(dir) {
         return Ok(Archive::unlock(dir, &passphrase("WALKOUT_PASSPHRASE", "Passphrase")?)?);
     }
-    Ok(Archive::open(dir)?)
+    Ok(noting_a_rebuild(Archive::open(dir)?))
 }
 
 /// Opens the archive for reading (read-only when another process writes to it).
@@ -589,7 +665,16 @@ fn open_reader(dir: &Path) -> anyhow::Result<Archive> {
     if Archive::is_encrypted(dir) {
         return Ok(Archive::unlock_for_reading(dir, &passphrase("WALKOUT_PASSPHRASE", "Passphrase")?)?);
     }
-    Ok(Archive::open_for_reading(dir)?)
+    Ok(noting_a_rebuild(Archive::open_for_reading(dir)?))
+}
+
+/// Says on stderr when opening had to rebuild the search index (an encrypted archive's index
+/// lives in memory and is always built: nothing to say).
+fn noting_a_rebuild(archive: Archive) -> Archive {
+    if let Some(why) = archive.index_rebuilt_on_open() {
+        eprintln!("walkout: note: the search index was rebuilt from the database ({why})");
+    }
+    archive
 }
 
 /// A passphrase from the environment, or typed at a hidden prompt.

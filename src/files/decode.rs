@@ -110,6 +110,7 @@ pub fn dimensions(bytes: &[u8], kind: FileKind) -> Result<(u32, u32), DecodeErro
             Ok((header.width as u32, header.height as u32))
         }
         FileKind::Heif => {
+            check_boxes(bytes)?;
             let context = libheif_rs::HeifContext::read_from_bytes(bytes).map_err(|e| heif_error(&e))?;
             let handle = context.primary_image_handle().map_err(|e| heif_error(&e))?;
             Ok((handle.width(), handle.height()))
@@ -294,8 +295,42 @@ fn heif_error(e: &libheif_rs::HeifError) -> DecodeError {
     }
 }
 
+/// Checks that a HEIF file is a whole chain of ISO-BMFF boxes (size, four-letter type), so that
+/// a file libheif cannot place is kept as an unusual variant only when it is one, not when it is
+/// a header followed by damage or noise.
+fn check_boxes(bytes: &[u8]) -> Result<(), DecodeError> {
+    let broken = |reason: String| DecodeError::Unreadable { format: "heif", reason };
+    let mut at = 0usize;
+    while at < bytes.len() {
+        let header = bytes.get(at..at + 8).ok_or_else(|| broken(format!("a box header is cut short at byte {at}")))?;
+        let kind = &header[4..8];
+        if !kind.iter().all(|b| b.is_ascii_alphanumeric() || *b == b' ') {
+            return Err(broken(format!("the box at byte {at} has no type (damaged?)")));
+        }
+        let size = match u32::from_be_bytes(header[..4].try_into().expect("4 bytes")) {
+            0 => bytes.len() - at,
+            1 => {
+                let large =
+                    bytes.get(at + 8..at + 16).ok_or_else(|| broken(format!("the box at byte {at} is cut short")))?;
+                usize::try_from(u64::from_be_bytes(large.try_into().expect("8 bytes"))).unwrap_or(usize::MAX)
+            }
+            n => n as usize,
+        };
+        if size < 8 || size > bytes.len() - at {
+            return Err(broken(format!(
+                "the {:?} box at byte {at} claims {size} bytes, {} are left (cut short or damaged)",
+                String::from_utf8_lossy(kind),
+                bytes.len() - at
+            )));
+        }
+        at += size;
+    }
+    Ok(())
+}
+
 fn decode_heif(bytes: &[u8], max_pixels: u64) -> Result<Decoded, DecodeError> {
     use libheif_rs::{ColorSpace, HeifContext, RgbChroma};
+    check_boxes(bytes)?;
     let context = HeifContext::read_from_bytes(bytes).map_err(|e| heif_error(&e))?;
     let handle = context.primary_image_handle().map_err(|e| heif_error(&e))?;
     let (width, height) = (handle.width(), handle.height());

@@ -20,6 +20,8 @@ use crate::ingest::sniff::FileKind;
 
 /// JPEG quality of thumbnails: small files, no visible blocking at their size.
 const QUALITY: i32 = 82;
+/// How a thumbnail being written is named until it is complete.
+const TEMP_PREFIX: &str = ".tmp-thumb-";
 
 /// The sizes of derived image made for each photo.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -153,12 +155,24 @@ fn encode(pixels: &Pixels) -> Result<Vec<u8>, ThumbError> {
 }
 
 /// Writes thumbnails into `dir` (temp file then rename, so a reader never sees half a file).
+/// Removes temp files a crash left in the thumbnail folder mid-write; returns how many.
+pub fn sweep_temp_files(dir: &Path) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else { return 0 };
+    entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(TEMP_PREFIX))
+        .filter(|e| fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
 pub fn write(dir: &Path, sha256: &str, thumbnails: &Thumbnails) -> Result<(), ThumbError> {
     fs::create_dir_all(dir).map_err(|source| ThumbError::Write { path: dir.to_path_buf(), source })?;
     for (size, jpeg) in &thumbnails.jpegs {
         let path = dir.join(size.file_name(sha256));
-        let mut temp =
-            tempfile::NamedTempFile::new_in(dir).map_err(|source| ThumbError::Write { path: path.clone(), source })?;
+        let mut temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(dir)
+            .map_err(|source| ThumbError::Write { path: path.clone(), source })?;
         temp.write_all(jpeg).map_err(|source| ThumbError::Write { path: path.clone(), source })?;
         temp.persist(&path).map_err(|e| ThumbError::Write { path: path.clone(), source: e.error })?;
     }

@@ -5,20 +5,21 @@
 //! the database is rebuilt.
 
 pub mod analysis;
+mod facets;
 pub mod query;
 pub mod snippet;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
+use tantivy::collector::{Count, MultiCollector, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::LogMergePolicy;
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions, Value,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
 
@@ -30,7 +31,7 @@ use crate::search::{Facets, SearchRequest, SortOrder};
 use crate::store::name_key;
 
 /// Bump when the schema or the analyzers change: older indexes are then rebuilt.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 3;
 const WRITER_MEMORY: usize = 96 * 1024 * 1024;
 /// How many facet values a search reports for the open-ended facets (tags, places, speakers).
 const FACET_VALUES: usize = 30;
@@ -73,8 +74,9 @@ fn schema() -> (Schema, Fields) {
     let date_hi = b.add_i64_field("date_hi", INDEXED | FAST);
     b.add_i64_field("date_sort", FAST);
     b.add_i64_field("added", FAST);
-    b.add_text_field("title_key", STRING | FAST);
-    let facets = FACET_NAMES.map(|name| b.add_facet_field(&format!("facet_{name}"), FacetOptions::default()));
+    // Only sorted by, never searched: a fast field, not a term per title in the dictionary.
+    b.add_text_field("title_key", FAST);
+    let facets = FACET_NAMES.map(|name| b.add_text_field(&facets::field_name(name), FAST));
     let fields = Fields {
         id,
         kind,
@@ -130,6 +132,7 @@ pub struct SearchIndex {
     fields: Fields,
     applied: i64,
     dir: PathBuf,
+    facet_cache: facets::FacetCache,
 }
 
 impl SearchIndex {
@@ -206,7 +209,15 @@ impl SearchIndex {
         } else {
             None
         };
-        Ok(SearchIndex { index, reader, writer, fields, applied, dir: dir.to_path_buf() })
+        Ok(SearchIndex {
+            index,
+            reader,
+            writer,
+            fields,
+            applied,
+            dir: dir.to_path_buf(),
+            facet_cache: Default::default(),
+        })
     }
 
     /// The last change-log sequence number this index has applied.
@@ -231,6 +242,13 @@ impl SearchIndex {
         let writer = self.writer()?;
         writer.delete_term(id_term);
         writer.add_document(doc)?;
+        Ok(())
+    }
+
+    /// Adds an item to an index being built from scratch (no earlier version to delete).
+    pub fn stage_new_item(&mut self, item: &Item, sensitivity: Sensitivity) -> Result<()> {
+        let doc = self.document(item, sensitivity);
+        self.writer()?.add_document(doc)?;
         Ok(())
     }
 
@@ -272,6 +290,23 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// The item id of every live document, read from the stored fields (an id twice if it
+    /// is indexed twice).
+    pub fn ids(&self) -> Result<Vec<Id>> {
+        let searcher = self.reader.searcher();
+        let mut ids = Vec::with_capacity(searcher.num_docs() as usize);
+        for segment in searcher.segment_readers() {
+            let store = segment.get_store_reader(16).map_err(|e| Error::io(&self.dir, e))?;
+            for doc in segment.doc_ids_alive() {
+                let doc: TantivyDocument = store.get(doc)?;
+                if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()).and_then(|s| s.parse().ok()) {
+                    ids.push(id);
+                }
+            }
+        }
+        Ok(ids)
+    }
+
     /// Reloads the reader (for read-only opens that want the writer's latest commit).
     pub fn refresh(&self) -> Result<()> {
         Ok(self.reader.reload()?)
@@ -290,10 +325,10 @@ impl SearchIndex {
             Stemming::None => {}
         }
         doc.add_text(f.sensitivity, sensitivity.as_str());
-        doc.add_facet(f.facets[0], Facet::from_path([item.kind().as_str()]));
+        doc.add_text(f.facets[0], item.kind().as_str());
         for tag in &item.tags {
             doc.add_text(f.tag, name_key(tag));
-            doc.add_facet(f.facets[1], Facet::from_path([tag.as_str()]));
+            doc.add_text(f.facets[1], tag);
         }
         for collection in &item.collections {
             doc.add_text(f.collection, name_key(collection));
@@ -304,16 +339,16 @@ impl SearchIndex {
             doc.add_i64(f.date_hi, day_number(hi));
             doc.add_i64(self.index.schema().get_field("date_sort").expect("field"), date.sort_key());
             if let Some(year) = date.year() {
-                doc.add_facet(f.facets[2], Facet::from_path([year.to_string()]));
+                doc.add_text(f.facets[2], year.to_string());
             }
         }
         if let Some(place) = &item.place {
             doc.add_text(f.place, name_key(place));
-            doc.add_facet(f.facets[3], Facet::from_path([place.as_str()]));
+            doc.add_text(f.facets[3], place);
         }
         if let Some(speaker) = item.speaker() {
             doc.add_text(f.speaker, name_key(speaker));
-            doc.add_facet(f.facets[4], Facet::from_path([speaker]));
+            doc.add_text(f.facets[4], speaker);
         }
         let schema = self.index.schema();
         doc.add_i64(schema.get_field("added").expect("field"), item.created_at.timestamp_micros());
@@ -341,7 +376,8 @@ impl SearchIndex {
             SortOrder::Relevance if parsed.is_empty() => SortOrder::DateDesc,
             other => other,
         };
-        let (total, hits, facets) = run(&searcher, &query, request, sort, &self.fields)?;
+        let tables = self.facet_cache.tables(&searcher)?;
+        let (total, hits, facets) = run(&searcher, &query, request, sort, &self.fields, &tables)?;
         Ok(RawResults { total, hits, facets, terms, corrected })
     }
 
@@ -431,19 +467,11 @@ fn run(
     request: &SearchRequest,
     sort: SortOrder,
     fields: &Fields,
+    tables: &Arc<facets::FacetTables>,
 ) -> Result<(u64, Page, Facets)> {
     let mut multi = MultiCollector::new();
     let count = multi.add_collector(Count);
-    let facet_handles: Vec<_> = fields
-        .facets
-        .iter()
-        .zip(FACET_NAMES)
-        .map(|(_, name)| {
-            let mut collector = FacetCollector::for_field(format!("facet_{name}"));
-            collector.add_facet(Facet::root());
-            (name, multi.add_collector(collector))
-        })
-        .collect();
+    let facet_counts = multi.add_collector(facets::FacetCounts(tables.clone()));
     let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
     let addresses: Vec<(f32, DocAddress)>;
     let mut fruits;
@@ -471,15 +499,9 @@ fn run(
     }
     let total = count.extract(&mut fruits) as u64;
     let mut facets = BTreeMap::new();
-    for (name, handle) in facet_handles {
-        let counts = handle.extract(&mut fruits);
-        let mut values: Vec<(String, u64)> =
-            counts.get(Facet::root()).map(|(facet, n)| (facet.to_path().concat(), n)).collect();
-        values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        if !matches!(name, "kind" | "year") {
-            values.truncate(FACET_VALUES);
-        }
-        facets.insert(name.to_string(), values.into_iter().collect());
+    for (i, (name, counts)) in FACET_NAMES.iter().zip(facet_counts.extract(&mut fruits)).enumerate() {
+        let limit = (!matches!(*name, "kind" | "year")).then_some(FACET_VALUES);
+        facets.insert(name.to_string(), tables.top(i, &counts, limit).into_iter().collect());
     }
     let mut hits = Vec::with_capacity(addresses.len());
     for (score, address) in addresses {

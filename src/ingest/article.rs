@@ -11,8 +11,18 @@ use dom_smoothie::{Config, Readability, TextMode};
 use crate::date::EdtfDate;
 use crate::model::{ArticleDetails, Item, ItemDetails};
 
+/// How deep a page's elements may nest. A real article nests a few dozen deep; the HTML parser
+/// takes time that grows with the square of the depth (a page of 10,000 nested elements takes
+/// it minutes), so deeper pages are refused before they are parsed.
+pub const MAX_NESTING: usize = 512;
+
 /// An article item from a saved HTML page.
 pub fn from_html(path: &Path, html: &str, sha256: &str, now: DateTime<Utc>) -> Result<Item, String> {
+    if nesting_depth(html, MAX_NESTING) > MAX_NESTING {
+        return Err(format!(
+            "the page nests its elements more than {MAX_NESTING} deep (a real article nests a few dozen); not read"
+        ));
+    }
     let config = Config { text_mode: TextMode::Formatted, ..Default::default() };
     let mut readability =
         Readability::new(html, None, Some(config)).map_err(|e| format!("cannot read the page: {e}"))?;
@@ -52,6 +62,64 @@ pub fn from_html(path: &Path, html: &str, sha256: &str, now: DateTime<Utc>) -> R
     item.date = article.published_time.as_deref().and_then(date_of_timestamp);
     item.language = article.lang.as_deref().map(|l| l.trim().to_string()).filter(|l| !l.is_empty());
     Ok(item)
+}
+
+/// Elements whose end tag may be left out (the parser closes them itself) or that have none:
+/// they do not deepen the nesting.
+const FLAT: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", "p",
+    "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "caption", "rb",
+    "rt", "rp", "rtc", "html", "head", "body", "!doctype",
+];
+/// Elements whose content is text up to their end tag.
+const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "noscript"];
+
+/// How deep the elements of `html` nest, counted from its tags alone (open tags less end tags,
+/// leaving out `FLAT` elements, comments and raw text); counting stops past `limit`.
+pub fn nesting_depth(html: &str, limit: usize) -> usize {
+    let bytes = html.as_bytes();
+    let find = |from: usize, needle: &[u8]| {
+        bytes[from.min(bytes.len())..]
+            .windows(needle.len())
+            .position(|w| w.eq_ignore_ascii_case(needle))
+            .map(|p| p + from)
+    };
+    let (mut at, mut depth, mut deepest) = (0, 0usize, 0);
+    while let Some(open) = bytes[at..].iter().position(|&b| b == b'<').map(|p| p + at) {
+        at = open + 1;
+        if bytes[at..].starts_with(b"!--") {
+            at = find(at + 3, b"-->").map_or(bytes.len(), |p| p + 3);
+            continue;
+        }
+        let closing = bytes.get(at) == Some(&b'/');
+        let name_start = at + usize::from(closing);
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b':' | b'!' | b'?'))
+            .count();
+        if name_len == 0 {
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let Some(end) = bytes[name_start..].iter().position(|&b| b == b'>').map(|p| p + name_start) else { break };
+        at = end + 1;
+        if FLAT.contains(&name.as_str()) || name.starts_with('!') || name.starts_with('?') {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if bytes[end - 1] != b'/' {
+            depth += 1;
+            deepest = deepest.max(depth);
+            if deepest > limit {
+                break;
+            }
+            if RAW_TEXT.contains(&name.as_str()) {
+                at = find(at, format!("</{name}").as_bytes()).unwrap_or(bytes.len());
+            }
+        }
+    }
+    deepest
 }
 
 /// An article item from a `.txt` or `.md` file: the first heading (or line) is the title.
@@ -159,4 +227,22 @@ fn date_of_timestamp(s: &str) -> Option<EdtfDate> {
     let s = s.trim();
     let day = s.get(..10).unwrap_or(s);
     day.parse().ok().or_else(|| s.get(..7).and_then(|m| m.parse().ok()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_is_counted_from_tags_leaving_out_flat_elements_comments_and_scripts() {
+        let page = "<!DOCTYPE html><html><head><title><div></title><script>if (a<b) { '<div><div>' }</script></head>\
+                    <body><article><div><p>one<p>two<br><img src=x/><span>x</span></div><!-- <div><div> -->\
+                    <ul><li>a<li>b</ul></article></body></html>";
+        assert_eq!(nesting_depth(page, 100), 3);
+        let deep = format!("<body>{}{}", "<div>".repeat(5000), "</div>".repeat(5000));
+        assert_eq!(nesting_depth(&deep, 512), 513, "counting stops past the limit");
+        let unclosed = "<b><i><font>".repeat(400);
+        assert!(nesting_depth(&unclosed, 512) > 512);
+        assert_eq!(nesting_depth(&"<p>".repeat(100_000), 512), 0, "paragraphs close themselves");
+    }
 }

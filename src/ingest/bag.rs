@@ -227,6 +227,12 @@ fn decode_path(path: &str) -> String {
     path.replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
 }
 
+/// An entry that would unpack to more than `BOMB_MIN_BYTES`, at over `BOMB_RATIO` times its
+/// packed size, is refused before it is unpacked. Photos and PDFs hardly compress, and even JSON
+/// text packs only about tenfold; a run of zeros packs a thousandfold.
+const BOMB_MIN_BYTES: u64 = 16 * 1024 * 1024;
+const BOMB_RATIO: u64 = 200;
+
 /// Extracts a zip into `dir`. Entries whose names could reach outside, links, and entries over
 /// the size limit are refused one by one and reported.
 fn unzip(zip_path: &Path, dir: &Path, limits: ImportLimits, report: &mut ImportReport) -> Result<(), String> {
@@ -257,9 +263,19 @@ fn unzip(zip_path: &Path, dir: &Path, limits: ImportLimits, report: &mut ImportR
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(|e| e.to_string())?;
         }
+        let (declared, packed) = (entry.size(), entry.compressed_size());
+        if declared > BOMB_MIN_BYTES && declared / packed.max(1) > BOMB_RATIO {
+            return Err(format!(
+                "{name} would unpack from {} KB to {} MB: a zip bomb? The bag was not unpacked",
+                packed / 1000,
+                declared / 1_000_000
+            ));
+        }
         let room = limits.max_file_bytes.saturating_sub(total);
         let mut out = fs::File::create(&target).map_err(|e| format!("{}: {e}", target.display()))?;
-        let written = io::copy(&mut (&mut entry).take(room.saturating_add(1)), &mut out)
+        // Never more than the entry says it holds (a header that lies is a bomb too).
+        let allowed = room.min(declared);
+        let written = io::copy(&mut (&mut entry).take(allowed.saturating_add(1)), &mut out)
             .map_err(|e| format!("{name}: cannot be unpacked: {e}"))?;
         total += written;
         if written > room {
@@ -267,6 +283,9 @@ fn unzip(zip_path: &Path, dir: &Path, limits: ImportLimits, report: &mut ImportR
                 "unpacked, the zip is over the import limit of {} MB",
                 limits.max_file_bytes / 1_000_000
             ));
+        }
+        if written > declared {
+            return Err(format!("{name} holds more than the zip's header says: damaged, or a zip bomb; not unpacked"));
         }
     }
     Ok(())

@@ -8,6 +8,7 @@ use std::any::Any;
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::fs;
+use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -27,6 +28,10 @@ use crate::model::Item;
 /// Files read in parallel before the writer looks at them: enough to keep every core busy,
 /// few enough that a cancel takes effect quickly and memory stays bounded.
 pub(super) const FILES_PER_CORE: usize = 8;
+/// The largest HTML, Markdown or text file read as an article. A news article is kilobytes and
+/// a page saved whole with its images a few megabytes; reading text takes several times its
+/// size in memory.
+pub(super) const MAX_TEXT_ARTICLE_BYTES: u64 = 64 * 1024 * 1024;
 /// Bytes read ahead at most in one work batch.
 pub(super) const BATCH_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -150,7 +155,19 @@ pub(super) fn read_file(path: &Path, limits: ImportLimits) -> Result<ReadFile, S
             limits.max_file_bytes / 1_000_000
         ));
     }
+    // The kind first, from the head: a text article is refused by its size before it is read.
+    let mut head = Vec::with_capacity(4096);
+    fs::File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head)).map_err(|e| describe_io(&e))?;
+    let kind = sniff::sniff(path, &head)?;
+    if matches!(kind, FileKind::Html | FileKind::Markdown | FileKind::Text) && meta.len() > MAX_TEXT_ARTICLE_BYTES {
+        return Err(format!(
+            "the file is {} MB, over the limit of {} MB for an article read as text",
+            meta.len() / 1_000_000,
+            MAX_TEXT_ARTICLE_BYTES / 1_000_000
+        ));
+    }
     let bytes = fs::read(path).map_err(|e| describe_io(&e))?;
+    // The file may have changed between the two reads: its whole content decides.
     let kind = sniff::sniff(path, &bytes[..bytes.len().min(4096)])?;
     if matches!(kind, FileKind::Csv | FileKind::Json | FileKind::JsonLines) {
         return Ok(ReadFile::Sheet { kind, bytes });

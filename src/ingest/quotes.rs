@@ -21,6 +21,28 @@ pub struct RowError {
 /// One row of a quote file: where it starts, and the quote or why there is none.
 pub type Row = (u64, Result<Item, RowError>);
 
+/// The longest row (a CSV line, a JSON Lines line, a JSON entry's text) a quote sheet may hold:
+/// a quote is a few sentences, and a row of megabytes is a broken or hostile file. Longer lines
+/// are refused before they are parsed, so that they cost no memory beyond the file itself.
+pub const MAX_ROW_BYTES: usize = 1024 * 1024;
+
+/// The first line of `text` longer than `limit` bytes: its 1-based number and length.
+pub fn overlong_line(text: &str, limit: usize) -> Option<(u64, usize)> {
+    text.split('\n').enumerate().find(|(_, line)| line.len() > limit).map(|(i, line)| (i as u64 + 1, line.len()))
+}
+
+fn too_long(bytes: usize) -> String {
+    format!(
+        "{} long, over the limit of {} MB for a row of a quote sheet",
+        megabytes(bytes),
+        MAX_ROW_BYTES / (1024 * 1024)
+    )
+}
+
+fn megabytes(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+}
+
 /// The field a column feeds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Column {
@@ -67,6 +89,10 @@ fn column_for(header: &str) -> Option<Column> {
 }
 
 fn quote_from_fields(fields: &[(Column, String)], now: DateTime<Utc>) -> Result<Item, String> {
+    let size: usize = fields.iter().map(|(_, v)| v.len()).sum();
+    if size > MAX_ROW_BYTES {
+        return Err(format!("the row is {}", too_long(size)));
+    }
     let get =
         |c: Column| fields.iter().find(|(col, v)| *col == c && !v.trim().is_empty()).map(|(_, v)| v.trim().to_string());
     let Some(text) = get(Column::Text) else {
@@ -111,6 +137,10 @@ fn detect_delimiter(text: &str) -> u8 {
 /// Reads a CSV quote sheet.
 pub fn from_csv(text: &str, now: DateTime<Utc>) -> Result<Vec<Row>, String> {
     let text = text.trim_start_matches('\u{feff}');
+    // Where a line this long ends a row cannot be trusted: the whole sheet is refused.
+    if let Some((line, bytes)) = overlong_line(text, MAX_ROW_BYTES) {
+        return Err(format!("line {line} is {}; not read", too_long(bytes)));
+    }
     let mut reader =
         csv::ReaderBuilder::new().delimiter(detect_delimiter(text)).flexible(true).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| format!("cannot read the header row: {e}"))?.clone();
@@ -187,20 +217,25 @@ pub fn from_json(text: &str, now: DateTime<Utc>) -> Result<Vec<Row>, String> {
 
 /// Reads JSON Lines: one quote object per line; blank lines are skipped.
 pub fn from_json_lines(text: &str, now: DateTime<Utc>) -> Vec<Row> {
-    text.trim_start_matches('\u{feff}')
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, line_text)| {
+    json_lines(text, now).collect()
+}
+
+/// `from_json_lines` a row at a time, so a large file is never held as items all at once.
+pub fn json_lines(text: &str, now: DateTime<Utc>) -> impl Iterator<Item = Row> + '_ {
+    text.trim_start_matches('\u{feff}').lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(
+        move |(i, line_text)| {
             let line = i as u64 + 1;
+            if line_text.len() > MAX_ROW_BYTES {
+                return (line, Err(RowError { line, reason: format!("the line is {}", too_long(line_text.len())) }));
+            }
             let item = match serde_json::from_str::<Value>(line_text) {
                 Ok(Value::Object(o)) => from_object(&o, now).map_err(|reason| RowError { line, reason }),
                 Ok(_) => Err(RowError { line, reason: "not a JSON object".to_string() }),
                 Err(e) => Err(RowError { line, reason: format!("not valid JSON: {e}") }),
             };
             (line, item)
-        })
-        .collect()
+        },
+    )
 }
 
 #[cfg(test)]

@@ -245,6 +245,13 @@ pub fn item_files(conn: &Connection) -> Result<Vec<(Id, String)>> {
     rows.into_iter().map(|(id, sha)| Ok((parse_id(&id)?, sha))).collect()
 }
 
+/// Every hash a file record or an item names: the files the store must keep.
+pub fn referenced_files(conn: &Connection) -> Result<std::collections::HashSet<String>> {
+    let mut stmt = conn.prepare("SELECT sha256 FROM blobs UNION SELECT sha256 FROM items WHERE sha256 IS NOT NULL")?;
+    let shas = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(shas)
+}
+
 /// Removes file records no item points to, returning their hashes.
 pub fn drop_unreferenced_blobs(conn: &Connection) -> Result<Vec<String>> {
     let orphans: Vec<String> = conn

@@ -121,16 +121,124 @@ pub fn get_item(conn: &Connection, id: Id) -> Result<Option<Item>> {
 }
 
 /// Calls `each` with every item, in id order (which is creation order).
-pub fn for_each_item(conn: &Connection, mut each: impl FnMut(Item) -> Result<()>) -> Result<()> {
-    let sql = format!("SELECT {COLUMNS} {FROM} ORDER BY i.id");
+///
+/// One pass over the items and one over each link table, side by side in item order (a merge
+/// join), instead of five lookups per item: a reindex of a million items reads at SQLite's speed.
+pub fn for_each_item(conn: &Connection, each: impl FnMut(Item) -> Result<()>) -> Result<()> {
+    read_items(conn, None, each)
+}
+
+/// Calls `each` with every item changed after change `seq` that still exists, in id order
+/// (how the index catches up: a few queries for a whole import batch, not five per item).
+pub fn for_each_item_changed_since(conn: &Connection, seq: i64, each: impl FnMut(Item) -> Result<()>) -> Result<()> {
+    read_items(conn, Some(seq), each)
+}
+
+fn read_items(conn: &Connection, changed_since: Option<i64>, mut each: impl FnMut(Item) -> Result<()>) -> Result<()> {
+    // Restricts a query to the items changed since the sequence number bound as ?1.
+    let only = |column: &str| match changed_since {
+        Some(_) => format!("WHERE {column} IN (SELECT item_id FROM changes WHERE seq > ?1)"),
+        None => String::new(),
+    };
+    let sql = format!("SELECT {COLUMNS} {FROM} {} ORDER BY i.id", only("i.id"));
     let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query([])?;
+    // Each link query: the item id, a key that orders an item's links as `load_links` does
+    // (names compare as SQLite's NOCASE does: ASCII folded), then the value.
+    let mut tags = conn.prepare(&format!(
+        "SELECT it.item_id, lower(t.name), t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id {} \
+         ORDER BY it.item_id",
+        only("it.item_id")
+    ))?;
+    let mut collections = conn.prepare(&format!(
+        "SELECT ci.item_id, lower(c.name), c.name FROM collection_items ci \
+         JOIN collections c ON c.id = ci.collection_id {} ORDER BY ci.item_id",
+        only("ci.item_id")
+    ))?;
+    let mut people = conn.prepare(&format!(
+        "SELECT ip.item_id, printf('%020d', ip.position), p.name FROM item_people ip \
+         JOIN persons p ON p.id = ip.person_id {} ORDER BY ip.item_id",
+        only("ip.item_id")
+    ))?;
+    let mut authors = conn.prepare(&format!(
+        "SELECT ia.item_id, printf('%020d', ia.position), p.name FROM item_authors ia \
+         JOIN persons p ON p.id = ia.person_id {} ORDER BY ia.item_id",
+        only("ia.item_id")
+    ))?;
+    let mut redactions = conn.prepare(&format!(
+        "SELECT item_id, printf('%020d', position), x, y, w, h, label FROM redactions {} ORDER BY item_id",
+        only("item_id")
+    ))?;
+    let params: Vec<i64> = changed_since.into_iter().collect();
+    let params = rusqlite::params_from_iter(params);
+    let name = |r: &Row<'_>| r.get::<_, String>(2);
+    let mut tags = Links::new(tags.query(params.clone())?, name);
+    let mut collections = Links::new(collections.query(params.clone())?, name);
+    let mut people = Links::new(people.query(params.clone())?, name);
+    let mut authors = Links::new(authors.query(params.clone())?, name);
+    let mut redactions = Links::new(redactions.query(params.clone())?, |r| {
+        Ok(Redaction { x: r.get(2)?, y: r.get(3)?, w: r.get(4)?, h: r.get(5)?, label: r.get(6)? })
+    });
+    let mut rows = stmt.query(params)?;
     while let Some(row) = rows.next()? {
         let mut item = item_from_row(row)?;
-        load_links(conn, &mut item)?;
+        let id = item.id.to_string();
+        item.tags = tags.take(&id)?;
+        item.collections = collections.take(&id)?;
+        item.people = people.take(&id)?;
+        item.redactions = redactions.take(&id)?;
+        let item_authors = authors.take(&id)?;
+        if let ItemDetails::Article(a) = &mut item.details {
+            a.authors = item_authors;
+        }
         each(item)?;
     }
     Ok(())
+}
+
+/// One link table read in item order, for `for_each_item`'s merge join.
+struct Links<'s, T, F> {
+    rows: rusqlite::Rows<'s>,
+    read: F,
+    /// The next row not yet taken: its item id, sort key and value.
+    next: Option<(String, String, T)>,
+    started: bool,
+}
+
+impl<'s, T, F: Fn(&Row<'_>) -> rusqlite::Result<T>> Links<'s, T, F> {
+    fn new(rows: rusqlite::Rows<'s>, read: F) -> Self {
+        Links { rows, read, next: None, started: false }
+    }
+
+    fn advance(&mut self) -> Result<()> {
+        self.next = match self.rows.next()? {
+            Some(r) => Some((r.get(0)?, r.get(1)?, (self.read)(r)?)),
+            None => None,
+        };
+        Ok(())
+    }
+
+    /// The links of item `id`, in order; items are asked for in ascending id order.
+    fn take(&mut self, id: &str) -> Result<Vec<T>> {
+        if !self.started {
+            self.started = true;
+            self.advance()?;
+        }
+        let mut found: Vec<(String, T)> = Vec::new();
+        while let Some((item, ..)) = &self.next {
+            match item.as_str().cmp(id) {
+                // A link of an item that no longer exists: skip it.
+                std::cmp::Ordering::Less => {}
+                std::cmp::Ordering::Equal => {
+                    let (_, key, value) = self.next.take().expect("peeked");
+                    found.push((key, value));
+                }
+                std::cmp::Ordering::Greater => break,
+            }
+            self.advance()?;
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(found.into_iter().map(|(_, v)| v).collect())
+    }
 }
 
 /// Finds the item whose id is `id`, or starts with it (at least 4 characters).
@@ -165,6 +273,13 @@ pub fn item_with_file(conn: &Connection, sha256: &str) -> Result<Option<Id>> {
         .query_row([sha256], |r| r.get(0))
         .optional()?;
     id.map(|s| parse_id(&s)).transpose()
+}
+
+/// The id of every item.
+pub fn item_ids(conn: &Connection) -> Result<Vec<Id>> {
+    let mut stmt = conn.prepare("SELECT id FROM items")?;
+    let ids: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    ids.iter().map(|s| parse_id(s)).collect()
 }
 
 /// Whether an item with this id exists.

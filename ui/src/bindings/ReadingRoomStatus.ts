@@ -11,4 +11,8 @@ on: boolean,
 /**
  * Whether the archive has a PIN to leave it with.
  */
-has_pin: boolean, };
+has_pin: boolean, 
+/**
+ * Whether the archive's passphrase leaves it too (an encrypted archive).
+ */
+passphrase: boolean, };

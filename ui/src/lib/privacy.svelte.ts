@@ -44,6 +44,8 @@ export const privacyEvents = new PrivacyEvents();
 
 class ReadingRoomState {
   hasPin = $state(false);
+  /** Whether the archive's passphrase also leaves the room (an encrypted archive). */
+  passphrase = $state(false);
   /** "enter" or "leave" while the dialog asks for a PIN. */
   asking = $state<"enter" | "leave" | null>(null);
 
@@ -56,9 +58,12 @@ class ReadingRoomState {
     this.hasPin = status.has_pin;
     // An open person panel may name someone the reading room hides.
     if (status.on) people.selected = null;
+    this.passphrase = status.passphrase;
     if (library.readingRoom !== status.on) {
       library.readingRoom = status.on;
       library.schedule();
+      // The counts, collections and lists are recounted over what the room shows.
+      void archive.load();
     }
   }
 }
