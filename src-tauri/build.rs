@@ -32,6 +32,17 @@ const COMMANDS: &[&str] = &[
     "change_passphrase",
     "import_paths",
     "cancel_import",
+    "person_privacy",
+    "set_person_protection",
+    "record_consent",
+    "item_privacy",
+    "set_redactions",
+    "photo_preview",
+    "photo_export_preview",
+    "reading_room_status",
+    "enter_reading_room",
+    "leave_reading_room",
+    "browse_public",
 ];
 
 fn main() {

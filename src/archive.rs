@@ -358,6 +358,14 @@ impl Archive {
         store::get_item(self.store.conn(), id)?.ok_or_else(|| Error::ItemNotFound { id: id.to_string() })
     }
 
+    /// The item whose original is the stored file with this SHA-256, if any.
+    pub fn item_with_file(&self, sha256: &str) -> Result<Option<Item>> {
+        match store::item_with_file(self.store.conn(), sha256)? {
+            Some(id) => Ok(Some(self.get(id)?)),
+            None => Ok(None),
+        }
+    }
+
     /// Finds an item by its id or the start of it.
     pub fn resolve_id(&self, id: &str) -> Result<Id> {
         store::resolve_id(self.store.conn(), id)
@@ -448,10 +456,15 @@ impl Archive {
         }
         let raw = self.index.search(request)?;
         let mut hits = Vec::with_capacity(raw.hits.len());
+        let today = self.now().date_naive();
         for (id, score) in raw.hits {
             // A read-only handle may see an index a moment behind the database.
             let Some(item) = store::get_item(self.store.conn(), id)? else { continue };
-            hits.push(hit(&item, score, &raw.terms));
+            let mut hit = hit(&item, score, &raw.terms);
+            // Lists flag what the reading room and exports keep back: the effective sensitivity.
+            let people = store::privacy_of(self.store.conn(), involved_names(&item))?;
+            hit.sensitivity = privacy::effective_sensitivity(&item, &people, today);
+            hits.push(hit);
         }
         Ok(SearchResults { total: raw.total, hits, facets: raw.facets, corrected: raw.corrected })
     }

@@ -313,6 +313,8 @@ impl App {
     }
 
     /// Clicks the first element matching `css` that shows `needle`.
+    /// A list that re-renders between finding and clicking (results of a search still being
+    /// typed) makes the element stale: it is found again, until `WAIT` has passed.
     pub async fn click_text(&self, css: &str, needle: &str) -> Result<()> {
         let deadline = Instant::now() + WAIT;
         loop {

@@ -77,6 +77,36 @@ async fn an_encrypted_archive_is_made_filled_locked_unlocked_and_rekeyed() -> an
     unlock(&app, NEW_PASSPHRASE).await?;
     app.wait_sidebar_count("Photos", "10").await?;
 
+    // The reading room of an encrypted archive needs no PIN: its passphrase leaves it. While
+    // it is on, no other archive can be opened from the menu to get around it.
+    app.click(".sidebar .reading-room .switch").await?;
+    app.wait_text(".rr-dialog", "Leaving will need the archive’s passphrase").await?;
+    assert_eq!(app.count("#rr-pin").await?, 0, "no PIN to choose");
+    app.click(".rr-dialog button[type=submit]").await?;
+    app.wait_js(
+        "document.querySelector('.sidebar .reading-room .switch').getAttribute('aria-checked') === 'true'",
+        "the reading room is on",
+    )
+    .await?;
+    app.click(".sidebar .brand-button").await?;
+    app.wait_text(".sidebar .archive-menu", "Lock now").await?;
+    app.wait_gone(".sidebar .archive-menu button", "Walkout demo").await?;
+    app.wait_gone(".sidebar .archive-menu button", "Open").await?;
+    app.click(".sidebar .brand-button").await?;
+    app.click(".sidebar .reading-room .switch").await?;
+    app.wait_text(".rr-dialog label", "PIN or passphrase").await?;
+    app.type_into("#rr-pin", PASSPHRASE).await?;
+    app.click(".rr-dialog button[type=submit]").await?;
+    app.wait_text(".rr-dialog .error", "neither the PIN nor the passphrase").await?;
+    app.screenshot("reading-room-passphrase").await?;
+    app.type_into("#rr-pin", NEW_PASSPHRASE).await?;
+    app.click(".rr-dialog button[type=submit]").await?;
+    app.wait_js(
+        "document.querySelector('.sidebar .reading-room .switch').getAttribute('aria-checked') === 'false'",
+        "the reading room is off",
+    )
+    .await?;
+
     // Back to the demo archive from the recent list.
     menu(&app, "Walkout demo").await?;
     app.wait_text(".sidebar .archive .name", "Walkout demo").await?;

@@ -12,6 +12,7 @@ use walkout::{Archive, Error};
 use zeroize::Zeroizing;
 
 use crate::error::{AppError, CommandResult};
+use crate::privacy::{ReadingRoom, writable};
 use crate::state::ArchiveState;
 
 /// How many recent archives are remembered.
@@ -89,7 +90,13 @@ pub async fn session(state: State<'_, ArchiveState>) -> CommandResult<Session> {
 
 /// Opens the archive in `path`: at once when it is plain, else it waits for its passphrase.
 #[tauri::command]
-pub async fn open_archive(state: State<'_, ArchiveState>, path: String) -> CommandResult<()> {
+pub async fn open_archive(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    path: String,
+) -> CommandResult<()> {
+    // A visitor in the reading room cannot open another archive to get around it.
+    writable(&reading_room)?;
     let root = full_path(&path)?;
     if Archive::is_encrypted(&root) {
         state.wait_locked(root.clone())?;
@@ -109,9 +116,12 @@ pub async fn open_archive(state: State<'_, ArchiveState>, path: String) -> Comma
 #[tauri::command]
 pub async fn create_archive(
     state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
     path: String,
     passphrase: Option<String>,
 ) -> CommandResult<()> {
+    // A visitor in the reading room cannot open another archive to get around it.
+    writable(&reading_room)?;
     let root = full_path(&path)?;
     let passphrase = passphrase.map(Zeroizing::new);
     if let Some(p) = &passphrase
@@ -160,7 +170,14 @@ pub async fn lock_archive(state: State<'_, ArchiveState>) -> CommandResult<()> {
 
 /// Changes the passphrase of the open encrypted archive (only its wrapped key is rewritten).
 #[tauri::command]
-pub async fn change_passphrase(state: State<'_, ArchiveState>, old: String, new: String) -> CommandResult<()> {
+pub async fn change_passphrase(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    old: String,
+    new: String,
+) -> CommandResult<()> {
+    // A visitor in the reading room cannot open another archive to get around it.
+    writable(&reading_room)?;
     let open = state.open_archive()?;
     if !open.is_encrypted() {
         return Err(Error::invalid("archive", "this archive is not encrypted").into());

@@ -47,6 +47,11 @@ fn export_bindings() {
     export::<walkout::Collection>(&config);
     export::<walkout::ingest::ImportProgress>(&config);
     export::<walkout::ingest::ImportReport>(&config);
+    export::<crate::privacy::ReadingRoomStatus>(&config);
+    export::<crate::privacy::PersonProtection>(&config);
+    export::<crate::privacy::ItemPrivacy>(&config);
+    export::<crate::privacy::BrowseEntry>(&config);
+    export::<walkout::privacy::PersonPrivacy>(&config);
 
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()

@@ -17,6 +17,7 @@ use walkout::{
 };
 
 use crate::error::{AppError, CommandResult};
+use crate::privacy::{ReadingRoom, keyed, public_view, visible_in, writable};
 use crate::state::ArchiveState;
 
 /// The event that carries `ImportProgress` while an import runs.
@@ -65,19 +66,36 @@ fn newest_is_demo(archive: &Archive) -> walkout::Result<bool> {
 }
 
 #[tauri::command]
-pub async fn search(state: State<'_, ArchiveState>, request: SearchRequest) -> CommandResult<SearchResults> {
+pub async fn search(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    mut request: SearchRequest,
+) -> CommandResult<SearchResults> {
+    // In the reading room nothing but public items is searched, whatever the window asks.
+    if reading_room.on() {
+        request.max_sensitivity = Some(Sensitivity::Public);
+    }
     state.read(|archive| archive.search(&request))
 }
 
 #[tauri::command]
-pub async fn get_item(state: State<'_, ArchiveState>, id: String) -> CommandResult<Item> {
-    state.read(|archive| archive.get(archive.resolve_id(&id)?))
+pub async fn get_item(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    id: String,
+) -> CommandResult<Item> {
+    state.read(|archive| visible_in(&reading_room, archive, archive.get(archive.resolve_id(&id)?)?))
 }
 
 /// Saves an edited item. A quote whose title is its words (as it is unless someone gave it
 /// another) gets the title of its new words, as `walkout edit --set text=…` does.
 #[tauri::command]
-pub async fn update_item(state: State<'_, ArchiveState>, mut item: Item) -> CommandResult<Item> {
+pub async fn update_item(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    mut item: Item,
+) -> CommandResult<Item> {
+    writable(&reading_room)?;
     state.write(|archive| {
         if let ItemDetails::Quote(new) = &item.details {
             let stored = archive.get(item.id)?;
@@ -93,12 +111,21 @@ pub async fn update_item(state: State<'_, ArchiveState>, mut item: Item) -> Comm
 }
 
 #[tauri::command]
-pub async fn delete_item(state: State<'_, ArchiveState>, id: String) -> CommandResult<()> {
+pub async fn delete_item(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    id: String,
+) -> CommandResult<()> {
+    writable(&reading_room)?;
     state.write(|archive| archive.delete(archive.resolve_id(&id)?))
 }
 
+/// The archive's counts; in the reading room, those of its public items only.
 #[tauri::command]
-pub async fn stats(state: State<'_, ArchiveState>) -> CommandResult<Stats> {
+pub async fn stats(state: State<'_, ArchiveState>, reading_room: State<'_, ReadingRoom>) -> CommandResult<Stats> {
+    if reading_room.on() {
+        return state.read(|archive| Ok(public_view(archive)?.stats));
+    }
     state.read(Archive::stats)
 }
 
@@ -109,33 +136,102 @@ pub async fn describe_date(date: String) -> CommandResult<String> {
     Ok(date.describe())
 }
 
+// In the reading room the lists name only what public items use, counted over them alone: a
+// tag, a person or a place that only hidden items mention is not named at all.
+
 #[tauri::command]
-pub async fn list_tags(state: State<'_, ArchiveState>) -> CommandResult<Vec<TagCount>> {
+pub async fn list_tags(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+) -> CommandResult<Vec<TagCount>> {
+    if reading_room.on() {
+        return state.read(|archive| {
+            Ok(public_view(archive)?.tags.into_iter().map(|(name, items)| TagCount { name, items }).collect())
+        });
+    }
     state.read(Archive::tags)
 }
 
 #[tauri::command]
-pub async fn list_people(state: State<'_, ArchiveState>) -> CommandResult<Vec<Person>> {
-    state.read(Archive::people)
+pub async fn list_people(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+) -> CommandResult<Vec<Person>> {
+    state.read(|archive| {
+        let people = archive.people()?;
+        if !reading_room.on() {
+            return Ok(people);
+        }
+        let public = keyed(public_view(archive)?.people);
+        Ok(people
+            .into_iter()
+            .filter_map(|p| public.get(&walkout::store::name_key(&p.name)).map(|&items| Person { items, ..p }))
+            .collect())
+    })
 }
 
 #[tauri::command]
-pub async fn list_places(state: State<'_, ArchiveState>) -> CommandResult<Vec<Place>> {
-    state.read(Archive::places)
+pub async fn list_places(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+) -> CommandResult<Vec<Place>> {
+    state.read(|archive| {
+        let places = archive.places()?;
+        if !reading_room.on() {
+            return Ok(places);
+        }
+        let public = keyed(public_view(archive)?.places);
+        Ok(places
+            .into_iter()
+            .filter_map(|p| public.get(&walkout::store::name_key(&p.name)).map(|&items| Place { items, ..p }))
+            .collect())
+    })
 }
 
 #[tauri::command]
-pub async fn list_events(state: State<'_, ArchiveState>) -> CommandResult<Vec<Event>> {
-    state.read(Archive::events)
+pub async fn list_events(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+) -> CommandResult<Vec<Event>> {
+    state.read(|archive| {
+        let events = archive.events()?;
+        if !reading_room.on() {
+            return Ok(events);
+        }
+        let public = keyed(public_view(archive)?.events);
+        Ok(events
+            .into_iter()
+            .filter_map(|e| public.get(&walkout::store::name_key(&e.name)).map(|&items| Event { items, ..e }))
+            .collect())
+    })
+}
+
+/// The collections; in the reading room each lists only its public items.
+#[tauri::command]
+pub async fn list_collections(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+) -> CommandResult<Vec<Collection>> {
+    state.read(|archive| {
+        let mut collections = archive.collections()?;
+        if reading_room.on() {
+            let public = public_view(archive)?.ids;
+            for collection in &mut collections {
+                collection.items.retain(|id| public.contains(id));
+            }
+        }
+        Ok(collections)
+    })
 }
 
 #[tauri::command]
-pub async fn list_collections(state: State<'_, ArchiveState>) -> CommandResult<Vec<Collection>> {
-    state.read(Archive::collections)
-}
-
-#[tauri::command]
-pub async fn add_to_collection(state: State<'_, ArchiveState>, name: String, ids: Vec<String>) -> CommandResult<()> {
+pub async fn add_to_collection(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    name: String,
+    ids: Vec<String>,
+) -> CommandResult<()> {
+    writable(&reading_room)?;
     state.write(|archive| {
         let ids = ids.iter().map(|id| archive.resolve_id(id)).collect::<walkout::Result<Vec<Id>>>()?;
         archive.add_to_collection(&name, &ids)
@@ -144,12 +240,23 @@ pub async fn add_to_collection(state: State<'_, ArchiveState>, name: String, ids
 
 /// Makes a new, empty collection.
 #[tauri::command]
-pub async fn create_collection(state: State<'_, ArchiveState>, name: String) -> CommandResult<()> {
+pub async fn create_collection(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    name: String,
+) -> CommandResult<()> {
+    writable(&reading_room)?;
     state.write(|archive| archive.create_collection(&name))
 }
 
 #[tauri::command]
-pub async fn rename_collection(state: State<'_, ArchiveState>, from: String, to: String) -> CommandResult<()> {
+pub async fn rename_collection(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    from: String,
+    to: String,
+) -> CommandResult<()> {
+    writable(&reading_room)?;
     state.write(|archive| archive.rename_collection(&from, &to))
 }
 
@@ -157,9 +264,11 @@ pub async fn rename_collection(state: State<'_, ArchiveState>, from: String, to:
 #[tauri::command]
 pub async fn remove_from_collection(
     state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
     name: String,
     ids: Vec<String>,
 ) -> CommandResult<()> {
+    writable(&reading_room)?;
     state.write(|archive| {
         for id in &ids {
             let mut item = archive.get(archive.resolve_id(id)?)?;
@@ -175,7 +284,13 @@ pub async fn remove_from_collection(
 
 /// Gives a collection a new order: `ids` lists each of its items once.
 #[tauri::command]
-pub async fn reorder_collection(state: State<'_, ArchiveState>, name: String, ids: Vec<String>) -> CommandResult<()> {
+pub async fn reorder_collection(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    name: String,
+    ids: Vec<String>,
+) -> CommandResult<()> {
+    writable(&reading_room)?;
     state.write(|archive| {
         let ids = ids.iter().map(|id| archive.resolve_id(id)).collect::<walkout::Result<Vec<Id>>>()?;
         archive.reorder_collection(&name, &ids)
@@ -184,8 +299,17 @@ pub async fn reorder_collection(state: State<'_, ArchiveState>, name: String, id
 
 /// The quotes taken from an item (an article), oldest first.
 #[tauri::command]
-pub async fn quotes_from(state: State<'_, ArchiveState>, id: String) -> CommandResult<Vec<Item>> {
-    state.read(|archive| archive.quotes_from(archive.resolve_id(&id)?))
+pub async fn quotes_from(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    id: String,
+) -> CommandResult<Vec<Item>> {
+    state.read(|archive| {
+        let article = visible_in(&reading_room, archive, archive.get(archive.resolve_id(&id)?)?)?;
+        let quotes = archive.quotes_from(article.id)?;
+        // Hidden quotes are left out, as if they were not there.
+        Ok(quotes.into_iter().filter_map(|quote| visible_in(&reading_room, archive, quote).ok()).collect())
+    })
 }
 
 /// A quote typed in, or a passage saved from an article (`source_item`).
@@ -209,7 +333,12 @@ pub struct NewQuote {
 /// Adds a quote. A passage of an article cites it as its source, takes its language, event
 /// and collections, and is at least as restricted as the article.
 #[tauri::command]
-pub async fn add_quote(state: State<'_, ArchiveState>, quote: NewQuote) -> CommandResult<Item> {
+pub async fn add_quote(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    quote: NewQuote,
+) -> CommandResult<Item> {
+    writable(&reading_room)?;
     state.write(|archive| {
         let mut item = Item::quote(quote.text.trim(), archive.now());
         let source = quote.source_item.as_deref().map(|id| archive.get(archive.resolve_id(id)?)).transpose()?;
@@ -293,6 +422,7 @@ pub struct LeftOutItem {
 /// worker thread.
 #[tauri::command]
 pub async fn export_items(app: AppHandle, request: ExportRequest) -> CommandResult<ExportOutcome> {
+    writable(&app.state::<ReadingRoom>())?;
     let worker = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let state = worker.state::<ArchiveState>();
@@ -361,9 +491,14 @@ pub struct Citation {
 /// One item's citation in `style` (`chicago`, `mla`, `apa`), through the export policy:
 /// names without consent are replaced, restricted and private items are not cited.
 #[tauri::command]
-pub async fn cite(state: State<'_, ArchiveState>, id: String, style: String) -> CommandResult<Citation> {
+pub async fn cite(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    id: String,
+    style: String,
+) -> CommandResult<Citation> {
     state.read(|archive| {
-        let item = archive.get(archive.resolve_id(&id)?)?;
+        let item = visible_in(&reading_room, archive, archive.get(archive.resolve_id(&id)?)?)?;
         Ok(match citation::cite(archive, &item, false, citation::Style::parse(&style)?)? {
             Ok(text) => Citation { text: Some(text), withheld: None },
             Err(reason) => Citation { text: None, withheld: Some(reason) },
@@ -375,6 +510,7 @@ pub async fn cite(state: State<'_, ArchiveState>, id: String, style: String) -> 
 /// what happened to each file.
 #[tauri::command]
 pub async fn import_paths(app: AppHandle, paths: Vec<String>) -> CommandResult<ImportReport> {
+    writable(&app.state::<ReadingRoom>())?;
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
     let worker = app.clone();
     tauri::async_runtime::spawn_blocking(move || {

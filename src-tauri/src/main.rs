@@ -9,6 +9,7 @@ mod archives;
 mod bindings;
 mod commands;
 mod error;
+mod privacy;
 mod state;
 mod thumbs;
 
@@ -22,12 +23,14 @@ fn main() -> anyhow::Result<()> {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(archive)
+        .manage(privacy::ReadingRoom::default())
         // Images reach the window only through this protocol, by hash (see thumbs.rs).
         .register_asynchronous_uri_scheme_protocol(thumbs::SCHEME, |ctx, request, responder| {
             let app = ctx.app_handle().clone();
             let path = request.uri().path().to_string();
             tauri::async_runtime::spawn_blocking(move || {
-                responder.respond(thumbs::respond(&app.state::<state::ArchiveState>(), &path))
+                let (state, reading_room) = (app.state::<state::ArchiveState>(), app.state::<privacy::ReadingRoom>());
+                responder.respond(thumbs::respond(&state, &reading_room, &path))
             });
         })
         .invoke_handler(tauri::generate_handler![
@@ -61,6 +64,17 @@ fn main() -> anyhow::Result<()> {
             archives::change_passphrase,
             commands::import_paths,
             commands::cancel_import,
+            privacy::person_privacy,
+            privacy::set_person_protection,
+            privacy::record_consent,
+            privacy::item_privacy,
+            privacy::set_redactions,
+            privacy::photo_preview,
+            privacy::photo_export_preview,
+            privacy::reading_room_status,
+            privacy::enter_reading_room,
+            privacy::leave_reading_room,
+            privacy::browse_public,
         ])
         .run(tauri::generate_context!())
         .context("running the Walkout Archive window")

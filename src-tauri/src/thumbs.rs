@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use tauri::http::{Response, StatusCode, header};
 use walkout::files::thumbs::ThumbSize;
 
+use crate::privacy::{ReadingRoom, public_jpeg, visible_in};
 use crate::state::ArchiveState;
 
 /// The scheme the UI builds its image URLs with (`convertFileSrc(path, "thumb")`).
@@ -80,8 +81,9 @@ impl Cache {
     }
 }
 
-/// Answers one request of the `thumb:` protocol.
-pub fn respond(state: &ArchiveState, path: &str) -> Response<Vec<u8>> {
+/// Answers one request of the `thumb:` protocol. In the reading room only photos of public
+/// items are served, with their redaction boxes burned in.
+pub fn respond(state: &ArchiveState, reading_room: &ReadingRoom, path: &str) -> Response<Vec<u8>> {
     let Some((sha, size)) = parse(path) else {
         return plain(StatusCode::BAD_REQUEST, "not a thumbnail address");
     };
@@ -89,6 +91,24 @@ pub fn respond(state: &ArchiveState, path: &str) -> Response<Vec<u8>> {
         Ok(open) => open,
         Err(e) => return plain(StatusCode::FORBIDDEN, &e.message),
     };
+    if reading_room.on() {
+        let public = state.read(|archive| {
+            let Some(item) = archive.item_with_file(&sha)? else {
+                return Ok(None);
+            };
+            let Ok(item) = visible_in(reading_room, archive, item) else {
+                return Ok(None);
+            };
+            public_jpeg(true, archive, &item, &sha, size).map(Some)
+        });
+        return match public {
+            Ok(Some(jpeg)) => jpeg_response(jpeg, "no-store"),
+            // Hidden: as if there were no such photo.
+            Ok(None) => plain(StatusCode::NOT_FOUND, "no such photo"),
+            Err(e) if e.code == "no_preview" => plain(StatusCode::NOT_FOUND, &e.message),
+            Err(e) => plain(StatusCode::INTERNAL_SERVER_ERROR, &e.message),
+        };
+    }
     let key = (sha, size);
     let cached = state.thumbs.get(&key);
     let jpeg = match cached {
@@ -102,16 +122,20 @@ pub fn respond(state: &ArchiveState, path: &str) -> Response<Vec<u8>> {
         }),
     };
     match jpeg {
-        Ok(jpeg) => Response::builder()
-            .status(StatusCode::OK)
-            .header(header::CONTENT_TYPE, "image/jpeg")
-            // Named by content: a hash never shows another picture.
-            .header(header::CACHE_CONTROL, "private, max-age=31536000, immutable")
-            .body(jpeg.as_ref().clone())
-            .expect("a valid response"),
+        // Named by content: a hash never shows another picture.
+        Ok(jpeg) => jpeg_response(jpeg.as_ref().clone(), "private, max-age=31536000, immutable"),
         Err(e) if e.code == "no_preview" => plain(StatusCode::NOT_FOUND, &e.message),
         Err(e) => plain(StatusCode::INTERNAL_SERVER_ERROR, &e.message),
     }
+}
+
+fn jpeg_response(jpeg: Vec<u8>, cache: &str) -> Response<Vec<u8>> {
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "image/jpeg")
+        .header(header::CACHE_CONTROL, cache)
+        .body(jpeg)
+        .expect("a valid response")
 }
 
 fn plain(status: StatusCode, message: &str) -> Response<Vec<u8>> {
