@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
 # Runs every test of Walkout Archive: formatting and lints, the engine's unit and integration
-# tests (real SQLite, Tantivy and files, with crash injection). Installs what it needs first.
+# tests (real SQLite, Tantivy and files, with crash injection), the UI's type check, and the
+# end-to-end tests that drive the real app window (tauri-driver + WebKitWebDriver under Xvfb).
+# Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 # The engine's native parts: libjpeg-turbo (built by the turbojpeg crate: cmake, nasm), HEIF
-# decoding (libheif-dev), and OpenSSL for SQLCipher (perl).
+# decoding (libheif-dev), and OpenSSL for SQLCipher (perl). exiftool checks exported images;
+# Debian's chromium opens the exhibit site export headless (search, screenshots, no network);
+# strace proves the CLI opens no network socket. The app: WebKitGTK. The end-to-end tests: a
+# virtual display (xvfb, xauth), WebKitGTK's WebDriver (webkit2gtk-driver), screenshots of the
+# display (imagemagick) and X tools (x11-utils).
 need_apt build-essential pkg-config sqlite3 libimage-exiftool-perl cmake nasm perl libheif-dev \
-  libwebkit2gtk-4.1-dev file xvfb xauth webkit2gtk-driver imagemagick
+  libwebkit2gtk-4.1-dev file xvfb xauth webkit2gtk-driver imagemagick x11-utils strace chromium
 need_cargo
+target="${CARGO_TARGET_DIR:-$PWD/target}"
+
+# tauri-driver, the WebDriver server for Tauri windows, pinned, in the target folder.
+tauri_driver="$target/tools/bin/tauri-driver"
+if [ ! -x "$tauri_driver" ] || ! grep -q '"tauri-driver 2.1.0 ' "$target/tools/.crates.toml" 2>/dev/null; then
+  echo "== installing tauri-driver 2.1.0 into $target/tools"
+  cargo install tauri-driver --locked --version 2.1.0 --root "$target/tools"
+fi
 command -v node >/dev/null 2>&1 || need_apt nodejs npm
 
 # The tools that read our exports in the export tests: pyld, bagit-python and rispy in a venv,
@@ -38,8 +52,16 @@ echo "== formatting and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --features walkout/failpoints -- -D warnings
 
+# The end-to-end tests are left out here and run on their own below: their WebDriver client
+# would otherwise change the features (serde_json's preserve_order) the engine is built with.
 echo "== engine and CLI tests"
-cargo test --workspace --features walkout/failpoints
+cargo test --workspace --exclude walkout-e2e --features walkout/failpoints
 
 echo "== TypeScript bindings match the Rust types"
 bash scripts/check-bindings.sh
+
+echo "== end-to-end tests: the real app window under Xvfb (screenshots in $target/screenshots)"
+cargo build -p walkout-app
+# No backtraces for the tests' expected errors: symbolising one takes minutes in a debug build.
+WALKOUT_APP_BIN="$target/debug/walkout-app" TAURI_DRIVER="$tauri_driver" RUST_LIB_BACKTRACE=0 \
+  cargo test -p walkout-e2e

@@ -3,6 +3,7 @@
 //! every write commits to SQLite first, then applies the change log to the index. One process
 //! writes; others may read.
 
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -239,20 +240,29 @@ impl Archive {
     }
 
     /// Applies to the index every change it has not seen, in one commit.
-    fn catch_up_index(&mut self) -> Result<()> {
+    pub(crate) fn catch_up_index(&mut self) -> Result<()> {
         let (changed, newest) = store::changed_since(self.store.conn(), self.index.applied_seq())?;
         if changed.is_empty() {
             return Ok(());
         }
         let today = self.now().date_naive();
-        for id in changed {
-            match store::get_item(self.store.conn(), id)? {
-                Some(item) => {
-                    let people = store::privacy_of(self.store.conn(), involved_names(&item))?;
-                    self.index.stage_item(&item, privacy::effective_sensitivity(&item, &people, today))?
+        let from = self.index.applied_seq();
+        let (conn, index) = (self.store.conn(), &mut self.index);
+        // Everyone the changed items involve, each looked up once.
+        let mut people = HashMap::new();
+        let mut looked_up = HashSet::new();
+        let mut present = HashSet::new();
+        store::for_each_item_changed_since(conn, from, |item| {
+            for name in involved_names(&item) {
+                if looked_up.insert(store::name_key(name)) {
+                    people.extend(store::privacy_of(conn, [name])?);
                 }
-                None => self.index.stage_delete(id)?,
             }
+            present.insert(item.id);
+            index.stage_item(&item, privacy::effective_sensitivity(&item, &people, today))
+        })?;
+        for id in changed.into_iter().filter(|id| !present.contains(id)) {
+            self.index.stage_delete(id)?;
         }
         fail::fail_point!("before-index-commit");
         self.index.commit(newest)
@@ -260,12 +270,29 @@ impl Archive {
 
     /// Runs `write` in one database transaction, then brings the index up to date.
     pub(crate) fn write<T>(&mut self, write: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        let value = self.write_database(write)?;
+        self.catch_up_index()?;
+        Ok(value)
+    }
+
+    /// Runs `write` in one database transaction and leaves the index behind, for a long import
+    /// that brings the index up to date every so often (`index_lag`) and at its end: each
+    /// index commit finalizes a segment, which costs more than indexing a few thousand quotes.
+    /// The change log keeps the two consistent: a crash in between is caught up on next open.
+    pub(crate) fn write_database<T>(
+        &mut self,
+        write: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
         let tx = self.store.transaction()?;
         let value = write(&tx)?;
         tx.commit()?;
         fail::fail_point!("after-db-commit");
-        self.catch_up_index()?;
         Ok(value)
+    }
+
+    /// How many changes the database holds that the index has not applied yet.
+    pub(crate) fn index_lag(&self) -> Result<i64> {
+        Ok(store::last_change(self.store.conn())? - self.index.applied_seq())
     }
 
     /// Adds a new item; returns its id.
@@ -354,6 +381,66 @@ impl Archive {
         })
     }
 
+    /// Creates an empty collection (nothing happens when one of that name exists).
+    pub fn create_collection(&mut self, name: &str) -> Result<()> {
+        let now = self.now();
+        self.write(|tx| store::collection_id_or_create(tx, name, now).map(|_| ()))
+    }
+
+    /// Renames a collection; its items are indexed again under the new name.
+    pub fn rename_collection(&mut self, from: &str, to: &str) -> Result<()> {
+        let to = to.trim();
+        if to.is_empty() {
+            return Err(Error::invalid("collection", "a name must not be empty"));
+        }
+        let now = self.now();
+        self.write(|tx| {
+            let id = store::collection_id(tx, from)?.to_string();
+            if let Ok(other) = store::collection_id(tx, to)
+                && other.to_string() != id
+            {
+                return Err(Error::invalid("collection", format!("a collection named {to:?} exists")));
+            }
+            tx.execute("UPDATE collections SET name = ?2 WHERE id = ?1", rusqlite::params![id, to])?;
+            for item in store::collection_item_ids(tx, &id)? {
+                store::record_change(tx, item, store::ChangeOp::Upsert, now)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Puts a collection's items in this order: `order` must hold each of its items once.
+    pub fn reorder_collection(&mut self, name: &str, order: &[Id]) -> Result<()> {
+        self.write(|tx| {
+            let id = store::collection_id(tx, name)?.to_string();
+            let mut have = store::collection_item_ids(tx, &id)?;
+            let mut given = order.to_vec();
+            have.sort();
+            given.sort();
+            if have != given {
+                return Err(Error::invalid("order", "the new order must list each item of the collection once"));
+            }
+            for (position, item) in order.iter().enumerate() {
+                tx.execute(
+                    "UPDATE collection_items SET position = ?3 WHERE collection_id = ?1 AND item_id = ?2",
+                    rusqlite::params![id, item.to_string(), position as i64 + 1],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The quotes taken from an item (an article), oldest first.
+    pub fn quotes_from(&self, source: Id) -> Result<Vec<Item>> {
+        let ids: Vec<String> = self
+            .store
+            .conn()
+            .prepare_cached("SELECT id FROM items WHERE source_item_id = ?1 ORDER BY created_at, id")?
+            .query_map([source.to_string()], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        ids.iter().map(|id| self.get(id.parse().map_err(|_| Error::invalid("id", id.clone()))?)).collect()
+    }
+
     /// Searches: matching items with highlighted snippets, the total and facet counts.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         if self.is_read_only() {
@@ -393,7 +480,7 @@ impl Archive {
         let index = &mut self.index;
         store::for_each_item(self.store.conn(), |item| {
             count += 1;
-            index.stage_item(&item, privacy::effective_sensitivity(&item, &people, today))
+            index.stage_new_item(&item, privacy::effective_sensitivity(&item, &people, today))
         })?;
         self.index.commit(newest)?;
         self.index.compact()?;

@@ -159,3 +159,24 @@ fn verify_reports_a_changed_original_by_item_and_exits_2() {
     assert_eq!(report["mismatched"][0]["id"], id);
     assert_eq!(report["ok"], 0);
 }
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_cli_quietly() {
+    // `walkout search … | head -1`: the pipe closes before the output is written.
+    let dir = temp();
+    let root = dir.path().join("archive");
+    assert!(run(&root, &["init"]).status.success());
+    run_json(&root, &["import", "--json", data("quotes/fortunes-sample.jsonl").to_str().unwrap()]);
+    let mut child = walkout(&root)
+        .args(["search", "the", "--limit", "1000", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    use std::os::unix::process::ExitStatusExt;
+    assert!(out.status.success() || out.status.signal() == Some(13), "{:?}: {stderr}", out.status);
+}

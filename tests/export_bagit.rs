@@ -83,7 +83,7 @@ fn export_bagit_folder_is_valid_for_bagit_python_and_imports_back() {
     let octets: u64 = payload.iter().map(|p| std::fs::metadata(p).unwrap().len()).sum();
     assert!(info.contains(&format!("Payload-Oxum: {octets}.{}\n", payload.len())), "{info}");
     assert!(
-        info.contains("External-Description: Walkout Archive export of the collection \"Rally day\": 3 items; 2 items left out by the privacy filter (1 restricted, 1 private).\n"),
+        info.contains("External-Description: Walkout Archive export of the collection \"Rally day\": 3 items; 2 items left out by the privacy filter (1 restricted, 1 private). Photo files are cleaned copies: upright, redactions burned in, no EXIF, GPS, XMP or IPTC.\n"),
         "{info}"
     );
     let manifest = std::fs::read_to_string(bag.join("manifest-sha512.txt")).unwrap();
@@ -200,7 +200,12 @@ fn bag_import_reports_a_changed_file_and_keeps_the_other_items() {
     let fx = fixture(dir.path());
     let bag = dir.path().join("bag");
     export::export(&fx.archive, Format::Bagit, &ExportOptions::default(), &bag).unwrap();
-    let sha = fx.archive.get(fx.photo).unwrap().sha256().unwrap().to_string();
+    // The bag's photo file is its cleaned copy, named by its own hash.
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bag.join("data/walkout-export.json")).unwrap()).unwrap();
+    let exported = doc["items"].as_array().unwrap().iter().find(|i| i["id"] == fx.photo.to_string().as_str());
+    let sha = exported.unwrap()["sha256"].as_str().unwrap().to_string();
+    assert_ne!(sha, fx.archive.get(fx.photo).unwrap().sha256().unwrap());
     let photo = bag.join("data/files").join(&sha);
     let mut bytes = std::fs::read(&photo).unwrap();
     bytes[100] ^= 0xFF;

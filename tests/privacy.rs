@@ -4,7 +4,7 @@
 
 use std::sync::atomic::AtomicBool;
 
-use walkout::export::{Selection, json as json_export, select};
+use walkout::export::{ExportOptions, Selection, json as json_export, select};
 use walkout::privacy::{ConsentRecord, ConsentScope};
 use walkout::{Archive, Consent, Item, ItemDetails, SearchRequest, Sensitivity};
 
@@ -121,7 +121,7 @@ fn photo_locations_never_leave_in_an_export() {
     let ItemDetails::Photo(p) = &photo.details else { panic!("a photo") };
     assert!(p.gps.is_some(), "the archive keeps the location");
     let out = dir.path().join("export");
-    json_export::export(&archive, &Selection::All, false, &out).unwrap();
+    json_export::export(&archive, &ExportOptions::default(), &out).unwrap();
     let doc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("walkout-export.json")).unwrap()).unwrap();
     let exported = doc["items"].as_array().unwrap().iter().find(|i| i["kind"] == "photo").unwrap();
@@ -148,7 +148,8 @@ fn a_purge_leaves_no_trace_of_the_text_or_the_image_anywhere_in_the_archive() {
     // Edits leave older versions of a row behind in free pages and old index segments.
     archive.edit(id, &[("context".into(), format!("{canary_text} again"))]).unwrap();
     let export_dir = dir.path().join("earlier-export");
-    json_export::export(&archive, &Selection::All, true, &export_dir).unwrap();
+    json_export::export(&archive, &ExportOptions { include_restricted: true, ..Default::default() }, &export_dir)
+        .unwrap();
     assert!(
         !files_containing(&root, canary_text.as_bytes()).is_empty(),
         "the canary is in the archive before the purge"

@@ -290,6 +290,15 @@ pub fn markdown(results: &Value) -> String {
             mib(&ro["peak_rss_kb"]),
             mib(&rb["peak_rss_kb"]),
         );
+        let unlock = &tier["unlock_encrypted"];
+        if unlock.is_object() {
+            let _ = writeln!(
+                md,
+                "| unlock an encrypted archive (passphrase → first search answered; index rebuilt in memory) | {:.2} s | | | {} |",
+                f(&unlock["seconds"]),
+                mib(&unlock["peak_rss_kb"]),
+            );
+        }
         let _ = writeln!(md, "| search phase (all four engines open) | | | | {} |", mib(&search["peak_rss_kb"]));
         for what in NOT_MEASURED_YET {
             let _ = writeln!(md, "| {what} | not measured yet | | | |");

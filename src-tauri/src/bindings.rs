@@ -6,7 +6,8 @@ use std::path::Path;
 
 use ts_rs::{Config, TS};
 
-use crate::commands::ArchiveInfo;
+use crate::archives::Session;
+use crate::commands::{ArchiveInfo, Citation, ExportOutcome, ExportRequest, NewQuote};
 use crate::error::AppError;
 
 /// Exports `T` and every type it uses.
@@ -30,6 +31,11 @@ fn export_bindings() {
     let config = Config::new().with_out_dir(&dir).with_large_int("number");
     export::<ArchiveInfo>(&config);
     export::<AppError>(&config);
+    export::<NewQuote>(&config);
+    export::<ExportRequest>(&config);
+    export::<ExportOutcome>(&config);
+    export::<Citation>(&config);
+    export::<Session>(&config);
     export::<walkout::SearchRequest>(&config);
     export::<walkout::SearchResults>(&config);
     export::<walkout::Item>(&config);

@@ -6,13 +6,14 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, State};
 use ts_rs::TS;
+use walkout::export::{self, ExportOptions, Format, Selection, citation};
 use walkout::ingest::{ImportLimits, ImportProgress, ImportReport};
 use walkout::{
-    Archive, Collection, EdtfDate, Event, Id, Item, Person, Place, SearchRequest, SearchResults, SortOrder, Stats,
-    TagCount,
+    Archive, Collection, Consent, EdtfDate, Event, Id, Item, ItemDetails, ItemKind, Person, Place, QuoteDetails,
+    SearchRequest, SearchResults, Sensitivity, SortOrder, Stats, TagCount, title_from_text,
 };
 
 use crate::error::{AppError, CommandResult};
@@ -36,17 +37,21 @@ pub struct ArchiveInfo {
     /// Whether it shows the demo record: the item added last belongs to it (nothing of the
     /// user's has been added since).
     pub demo: bool,
+    /// Whether it is encrypted under a passphrase (and so can be locked).
+    pub encrypted: bool,
 }
 
 #[tauri::command]
 pub async fn archive_info(state: State<'_, ArchiveState>) -> CommandResult<ArchiveInfo> {
-    let root = state.root();
-    let (read_only, demo) = state.read(|archive| Ok((archive.is_read_only(), newest_is_demo(archive)?)))?;
+    let open = state.open_archive()?;
+    let root = open.root();
+    let (read_only, demo) = open.read(|archive| Ok((archive.is_read_only(), newest_is_demo(archive)?)))?;
     Ok(ArchiveInfo {
         path: root.display().to_string(),
-        name: root.file_name().map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned()),
+        name: crate::archives::folder_name(root),
         read_only,
         demo,
+        encrypted: open.is_encrypted(),
     })
 }
 
@@ -69,9 +74,22 @@ pub async fn get_item(state: State<'_, ArchiveState>, id: String) -> CommandResu
     state.read(|archive| archive.get(archive.resolve_id(&id)?))
 }
 
+/// Saves an edited item. A quote whose title is its words (as it is unless someone gave it
+/// another) gets the title of its new words, as `walkout edit --set text=…` does.
 #[tauri::command]
-pub async fn update_item(state: State<'_, ArchiveState>, item: Item) -> CommandResult<Item> {
-    state.write(|archive| archive.update_item(item))
+pub async fn update_item(state: State<'_, ArchiveState>, mut item: Item) -> CommandResult<Item> {
+    state.write(|archive| {
+        if let ItemDetails::Quote(new) = &item.details {
+            let stored = archive.get(item.id)?;
+            if let ItemDetails::Quote(old) = &stored.details
+                && old.text != new.text
+                && stored.title == title_from_text(&old.text)
+            {
+                item.title = title_from_text(&new.text);
+            }
+        }
+        archive.update_item(item)
+    })
 }
 
 #[tauri::command]
@@ -124,6 +142,234 @@ pub async fn add_to_collection(state: State<'_, ArchiveState>, name: String, ids
     })
 }
 
+/// Makes a new, empty collection.
+#[tauri::command]
+pub async fn create_collection(state: State<'_, ArchiveState>, name: String) -> CommandResult<()> {
+    state.write(|archive| archive.create_collection(&name))
+}
+
+#[tauri::command]
+pub async fn rename_collection(state: State<'_, ArchiveState>, from: String, to: String) -> CommandResult<()> {
+    state.write(|archive| archive.rename_collection(&from, &to))
+}
+
+/// Takes items out of a collection (the items stay in the archive).
+#[tauri::command]
+pub async fn remove_from_collection(
+    state: State<'_, ArchiveState>,
+    name: String,
+    ids: Vec<String>,
+) -> CommandResult<()> {
+    state.write(|archive| {
+        for id in &ids {
+            let mut item = archive.get(archive.resolve_id(id)?)?;
+            let before = item.collections.len();
+            item.collections.retain(|c| !c.eq_ignore_ascii_case(name.trim()));
+            if item.collections.len() != before {
+                archive.update_item(item)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Gives a collection a new order: `ids` lists each of its items once.
+#[tauri::command]
+pub async fn reorder_collection(state: State<'_, ArchiveState>, name: String, ids: Vec<String>) -> CommandResult<()> {
+    state.write(|archive| {
+        let ids = ids.iter().map(|id| archive.resolve_id(id)).collect::<walkout::Result<Vec<Id>>>()?;
+        archive.reorder_collection(&name, &ids)
+    })
+}
+
+/// The quotes taken from an item (an article), oldest first.
+#[tauri::command]
+pub async fn quotes_from(state: State<'_, ArchiveState>, id: String) -> CommandResult<Vec<Item>> {
+    state.read(|archive| archive.quotes_from(archive.resolve_id(&id)?))
+}
+
+/// A quote typed in, or a passage saved from an article (`source_item`).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewQuote {
+    /// The words, verbatim.
+    pub text: String,
+    pub speaker: Option<String>,
+    pub role: Option<String>,
+    pub context: Option<String>,
+    /// An EDTF date.
+    pub date: Option<String>,
+    pub place: Option<String>,
+    pub tags: Vec<String>,
+    pub sensitivity: Sensitivity,
+    pub consent: Consent,
+    /// The article the passage was taken from.
+    pub source_item: Option<String>,
+}
+
+/// Adds a quote. A passage of an article cites it as its source, takes its language, event
+/// and collections, and is at least as restricted as the article.
+#[tauri::command]
+pub async fn add_quote(state: State<'_, ArchiveState>, quote: NewQuote) -> CommandResult<Item> {
+    state.write(|archive| {
+        let mut item = Item::quote(quote.text.trim(), archive.now());
+        let source = quote.source_item.as_deref().map(|id| archive.get(archive.resolve_id(id)?)).transpose()?;
+        let nonempty = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        item.details = ItemDetails::Quote(QuoteDetails {
+            text: quote.text.trim().to_string(),
+            speaker: nonempty(quote.speaker),
+            role: nonempty(quote.role),
+            context: nonempty(quote.context),
+            source_item: source.as_ref().map(|s| s.id),
+            translation: None,
+        });
+        item.date = nonempty(quote.date).map(|d| d.parse()).transpose()?;
+        item.place = nonempty(quote.place);
+        item.tags = quote.tags.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+        item.sensitivity = quote.sensitivity;
+        item.consent = quote.consent;
+        if let Some(source) = &source {
+            item.language = source.language.clone();
+            item.event = source.event.clone();
+            item.collections = source.collections.clone();
+            item.sensitivity = stricter(item.sensitivity, source.sensitivity);
+        }
+        let id = archive.add_item(item)?;
+        archive.get(id)
+    })
+}
+
+/// The more restrictive of two sensitivities.
+fn stricter(a: Sensitivity, b: Sensitivity) -> Sensitivity {
+    let rank = |s: Sensitivity| match s {
+        Sensitivity::Public => 0,
+        Sensitivity::Restricted => 1,
+        Sensitivity::Private => 2,
+    };
+    if rank(b) > rank(a) { b } else { a }
+}
+
+/// What to export, how, and where.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ExportRequest {
+    /// A collection's items, in its order…
+    pub collection: Option<String>,
+    /// …or these items (a search's results, as the window shows them).
+    pub ids: Option<Vec<String>>,
+    /// `json`, `csv`, `jsonld`, `bagit`, `csl-json`, `ris` or `citation`.
+    pub format: String,
+    /// The citation style: `chicago`, `mla` or `apa`.
+    pub style: Option<String>,
+    /// Let restricted (never private) items out for this export.
+    pub include_restricted: bool,
+    /// A bag as one zip file.
+    pub zip: bool,
+    /// The new folder or file.
+    pub destination: String,
+}
+
+/// What an export wrote and what it kept back.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExportOutcome {
+    pub destination: String,
+    /// Items written.
+    pub exported: u64,
+    /// Original files written.
+    pub files: u64,
+    /// Items kept back, and why.
+    pub left_out: Vec<LeftOutItem>,
+}
+
+/// An item an export kept back.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LeftOutItem {
+    pub id: String,
+    pub kind: ItemKind,
+    pub title: String,
+    /// Why, as the privacy policy says it ("restricted", "quotes a minor").
+    pub reason: String,
+}
+
+/// Exports a collection or chosen items through the engine (and so its privacy policy), on a
+/// worker thread.
+#[tauri::command]
+pub async fn export_items(app: AppHandle, request: ExportRequest) -> CommandResult<ExportOutcome> {
+    let worker = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = worker.state::<ArchiveState>();
+        state.read(|archive| {
+            let selection = match (&request.collection, &request.ids) {
+                (Some(name), _) => Selection::Collection(name.clone()),
+                (None, Some(ids)) => {
+                    Selection::Items(ids.iter().map(|id| archive.resolve_id(id)).collect::<walkout::Result<Vec<Id>>>()?)
+                }
+                (None, None) => Selection::All,
+            };
+            let style = request.style.as_deref().map(citation::Style::parse).transpose()?.unwrap_or_default();
+            let options = ExportOptions {
+                selection,
+                include_restricted: request.include_restricted,
+                zip: request.zip && request.format == "bagit",
+                style,
+            };
+            let destination = PathBuf::from(request.destination.trim());
+            if destination.as_os_str().is_empty() || destination.is_relative() {
+                return Err(walkout::Error::invalid("destination", "choose where the export goes (a full path)"));
+            }
+            let report = export::export(archive, Format::parse(&request.format)?, &options, &destination)?;
+            let left_out = report
+                .left_out
+                .into_iter()
+                .map(|left| {
+                    let item = archive.get(left.id)?;
+                    Ok(LeftOutItem {
+                        id: left.id.to_string(),
+                        kind: item.kind(),
+                        title: item.title,
+                        reason: left.reason,
+                    })
+                })
+                .collect::<walkout::Result<_>>()?;
+            Ok(ExportOutcome {
+                destination: destination.display().to_string(),
+                exported: report.exported,
+                files: report.files,
+                left_out,
+            })
+        })
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("the export stopped unexpectedly: {e}")))?
+}
+
+/// Where exports go unless the user chooses: the documents folder (else home).
+#[tauri::command]
+pub async fn default_export_dir() -> CommandResult<String> {
+    let dir = dirs::document_dir().or_else(dirs::home_dir).unwrap_or_else(std::env::temp_dir);
+    Ok(dir.display().to_string())
+}
+
+/// One item's citation, as it may leave the archive.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Citation {
+    /// The citation, when the item may leave.
+    pub text: Option<String>,
+    /// Why it may not ("restricted", "quotes a minor").
+    pub withheld: Option<String>,
+}
+
+/// One item's citation in `style` (`chicago`, `mla`, `apa`), through the export policy:
+/// names without consent are replaced, restricted and private items are not cited.
+#[tauri::command]
+pub async fn cite(state: State<'_, ArchiveState>, id: String, style: String) -> CommandResult<Citation> {
+    state.read(|archive| {
+        let item = archive.get(archive.resolve_id(&id)?)?;
+        Ok(match citation::cite(archive, &item, false, citation::Style::parse(&style)?)? {
+            Ok(text) => Citation { text: Some(text), withheld: None },
+            Err(reason) => Citation { text: None, withheld: Some(reason) },
+        })
+    })
+}
+
 /// Imports files and folders on a worker thread, sending `import-progress` events; returns
 /// what happened to each file.
 #[tauri::command]
@@ -131,7 +377,7 @@ pub async fn import_paths(app: AppHandle, paths: Vec<String>) -> CommandResult<I
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
     let worker = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let state = worker.state::<ArchiveState>();
+        let open = worker.state::<ArchiveState>().open_archive()?;
         let mut last_sent: Option<Instant> = None;
         let mut progress = |p: &ImportProgress| {
             let finished = p.done == p.total;
@@ -141,7 +387,7 @@ pub async fn import_paths(app: AppHandle, paths: Vec<String>) -> CommandResult<I
                 last_sent = Some(Instant::now());
             }
         };
-        state.import(|archive, cancel| archive.import_paths(&paths, ImportLimits::default(), &mut progress, cancel))
+        open.import(|archive, cancel| archive.import_paths(&paths, ImportLimits::default(), &mut progress, cancel))
     })
     .await
     .map_err(|e| AppError::internal(format!("the import stopped unexpectedly: {e}")))?
@@ -150,6 +396,6 @@ pub async fn import_paths(app: AppHandle, paths: Vec<String>) -> CommandResult<I
 /// Asks a running import to stop after the file it is reading; what it added stays.
 #[tauri::command]
 pub async fn cancel_import(state: State<'_, ArchiveState>) -> CommandResult<()> {
-    state.cancel_import.store(true, std::sync::atomic::Ordering::SeqCst);
+    state.open_archive()?.cancel_import.store(true, std::sync::atomic::Ordering::SeqCst);
     Ok(())
 }

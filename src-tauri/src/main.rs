@@ -4,20 +4,32 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod archives;
 #[cfg(test)]
 mod bindings;
 mod commands;
 mod error;
 mod state;
+mod thumbs;
 
 use anyhow::Context;
+use tauri::Manager;
 
 fn main() -> anyhow::Result<()> {
     let root = state::archive_dir(std::env::args_os().skip(1), std::env::var_os("WALKOUT_ARCHIVE"))?;
     let archive = state::ArchiveState::open(&root)?;
+    archives::remember(&root);
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(archive)
+        // Images reach the window only through this protocol, by hash (see thumbs.rs).
+        .register_asynchronous_uri_scheme_protocol(thumbs::SCHEME, |ctx, request, responder| {
+            let app = ctx.app_handle().clone();
+            let path = request.uri().path().to_string();
+            tauri::async_runtime::spawn_blocking(move || {
+                responder.respond(thumbs::respond(&app.state::<state::ArchiveState>(), &path))
+            });
+        })
         .invoke_handler(tauri::generate_handler![
             commands::archive_info,
             commands::search,
@@ -32,6 +44,21 @@ fn main() -> anyhow::Result<()> {
             commands::list_events,
             commands::list_collections,
             commands::add_to_collection,
+            commands::create_collection,
+            commands::rename_collection,
+            commands::remove_from_collection,
+            commands::reorder_collection,
+            commands::add_quote,
+            commands::quotes_from,
+            commands::export_items,
+            commands::default_export_dir,
+            commands::cite,
+            archives::session,
+            archives::open_archive,
+            archives::create_archive,
+            archives::unlock_archive,
+            archives::lock_archive,
+            archives::change_passphrase,
             commands::import_paths,
             commands::cancel_import,
         ])

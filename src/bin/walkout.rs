@@ -79,10 +79,10 @@ enum Command {
     /// Work with collections.
     #[command(subcommand)]
     Collection(CollectionCommand),
-    /// Export items (only public ones unless --include-restricted): json, csv, jsonld and bagit
-    /// write a folder (bagit with --zip a zip file); csl-json, ris and citation write one file.
+    /// Export items (only public ones unless --include-restricted): json, csv, jsonld, bagit and
+    /// site write a folder (bagit with --zip a zip file); csl-json, ris and citation write one file.
     Export {
-        /// json, csv, jsonld, bagit, csl-json, ris or citation.
+        /// json, csv, jsonld, bagit, site (an offline exhibit), csl-json, ris or citation.
         #[arg(long, default_value = "json")]
         format: String,
         /// The style of --format citation: chicago, mla or apa.
@@ -98,6 +98,11 @@ enum Command {
         /// Write the bag as one zip file (--format bagit).
         #[arg(long)]
         zip: bool,
+        /// Ship photos as the untouched original files, with their camera metadata (EXIF, GPS)
+        /// and without redactions, for an archivist's own lossless transfer (json, csv, jsonld,
+        /// bagit). Without it, photos leave cleaned: upright, redactions burned in, no metadata.
+        #[arg(long)]
+        originals: bool,
         out: PathBuf,
         #[arg(long)]
         json: bool,
@@ -248,6 +253,13 @@ fn main() -> ExitCode {
     // Tests inject crashes at named points of the write path: `FAILPOINTS=after-db-commit=sleep(60000)`.
     #[cfg(feature = "failpoints")]
     let _failpoints = fail::FailScenario::setup();
+    // A closed pipe (`walkout search … | head`) ends the program quietly, as it does any Unix
+    // tool, instead of a panic on the next print.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of a signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -397,10 +409,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Export { format, style, collection, query, include_restricted, zip, out, json } => {
+        Command::Export { format, style, collection, query, include_restricted, zip, originals, out, json } => {
             let format = export::Format::parse(&format)?;
             if zip && format != export::Format::Bagit {
                 bail!("--zip is for --format bagit");
+            }
+            if originals && !format.ships_originals() {
+                bail!("--originals is for --format json, csv, jsonld or bagit: the other formats carry no photo files");
             }
             let archive = open_reader(&dir)?;
             let selection = match (collection, query) {
@@ -408,13 +423,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 (None, Some(q)) => Selection::Query(q),
                 (None, None) => Selection::All,
             };
-            let options = export::ExportOptions {
+            let mut options = export::ExportOptions {
                 selection,
                 include_restricted,
                 zip,
                 style: export::citation::Style::parse(&style)?,
+                originals,
+                progress: export::Progress::default(),
             };
-            let report = export::export(&archive, format, &options, &out)?;
+            let bar = progress_bar();
+            if let Some(bar) = &bar {
+                bar.set_message("writing files");
+                let bar = bar.clone();
+                options.progress = export::Progress::new(move |p| {
+                    bar.set_length(p.total as u64);
+                    bar.set_position(p.done as u64);
+                });
+            }
+            let report = export::export(&archive, format, &options, &out);
+            if let Some(bar) = &bar {
+                bar.finish_and_clear();
+            }
+            let report = report?;
             if json {
                 println!("{}", serde_json::to_string(&report)?);
             } else {
@@ -599,13 +629,22 @@ fn print_verify_report(report: &walkout::fixity::VerifyReport, removed: Option<&
 
 fn print_export_report(report: &export::ExportReport, out: &Path) {
     println!("exported {} items and {} files to {}", report.exported, report.files, out.display());
+    if report.originals {
+        println!(
+            "photo files are the untouched ORIGINALS, with their camera metadata (EXIF, GPS position, camera serial) \
+             and without redactions: keep this export private"
+        );
+    }
     if report.left_out.is_empty() {
         return;
     }
     let count = |reason: &str| report.left_out.iter().filter(|l| l.reason == reason).count();
     let (restricted, private) = (count("restricted"), count("private"));
+    // A photo that cannot be cleaned is left out too, for a reason that is not privacy.
+    let unclean = report.left_out.iter().filter(|l| l.reason.contains("cannot be cleaned")).count();
+    let others = if unclean > 0 { format!(", {unclean} whose photo cannot be cleaned") } else { String::new() };
     println!(
-        "left out {} items that are not public ({restricted} restricted, {private} private; use --include-restricted for restricted ones)",
+        "left out {} items ({restricted} restricted, {private} private{others}; use --include-restricted for restricted ones)",
         report.left_out.len()
     );
     for left in &report.left_out {

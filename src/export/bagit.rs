@@ -9,7 +9,8 @@
 //! data/walkout-export.json          the lossless JSON export (what `walkout import` reads)
 //! data/items.csv                    the CSV export, for Omeka S
 //! data/items.jsonld                 the JSON-LD export
-//! data/files/<sha256>               the original files
+//! data/files/<sha256>               the files: photos cleaned (no metadata, redactions burned
+//!                                   in) unless the export ships originals; PDFs and pages as stored
 //! ```
 
 use std::fs::{self, File};
@@ -18,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256, Sha512};
 
-use super::{ExportOptions, ExportReport, LeftOut, Selection, csv, json, jsonld, select, write_file};
+use super::{ExportOptions, ExportReport, LeftOut, Selection, csv, json, jsonld, select, ship_files, write_file};
 use crate::archive::Archive;
 use crate::error::{Error, Result};
 
@@ -51,13 +52,14 @@ pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<
     Ok(report)
 }
 
-fn refuse_existing(out: &Path, zip: bool) -> Result<()> {
-    // The mark of an export under way (`export::export` writes it first) does not count.
+/// Refuses to write over anything: `out` must not exist, or (for a folder) be empty. The mark
+/// of an export under way (`export::export` writes it first) does not count.
+pub(crate) fn refuse_existing(out: &Path, zip: bool) -> Result<()> {
     let empty_dir =
         fs::read_dir(out).map(|entries| entries.flatten().all(|e| e.file_name() == super::INCOMPLETE)).unwrap_or(false);
     if out.exists() && (zip || !empty_dir) {
         let what = if zip { "exists" } else { "is not an empty folder" };
-        return Err(Error::invalid("out", format!("{} {what}; a bag is written to a new place", out.display())));
+        return Err(Error::invalid("out", format!("{} {what}; an export is written to a new place", out.display())));
     }
     Ok(())
 }
@@ -65,9 +67,10 @@ fn refuse_existing(out: &Path, zip: bool) -> Result<()> {
 fn write_bag(archive: &Archive, options: &ExportOptions, bag: &Path) -> Result<ExportReport> {
     let (selection, restricted) = (&options.selection, options.include_restricted);
     let data = bag.join(DATA_DIR);
-    // The lossless JSON export writes data/walkout-export.json and data/files/ itself.
-    let report = json::export(archive, selection, restricted, &data)?;
-    let (items, _) = select(archive, selection, restricted)?;
+    let (mut items, mut left_out) = select(archive, selection, restricted)?;
+    let files = ship_files(archive, &mut items, &mut left_out, &data.join(csv::FILES_DIR), options)?;
+    let report = ExportReport { exported: items.len() as u64, files, left_out, originals: options.originals };
+    write_file(&data.join(json::FILE_NAME), json::to_bytes(&json::document(archive, &items, options.originals)?)?)?;
     write_file(&data.join(csv::FILE_NAME), csv::to_csv(&items)?)?;
     write_file(&data.join(jsonld::FILE_NAME), jsonld::to_bytes(&jsonld::document(archive, &items)?)?)?;
 
@@ -87,7 +90,7 @@ fn write_bag(archive: &Archive, options: &ExportOptions, bag: &Path) -> Result<E
          External-Description: {}\nBag-Software-Agent: walkout {}\n",
         archive.now().format("%Y-%m-%d"),
         payload.len(),
-        description(selection, report.exported, &report.left_out),
+        description(selection, report.exported, &report.left_out, options.originals),
         env!("CARGO_PKG_VERSION"),
     );
     write_file(&bag.join("bag-info.txt"), info)?;
@@ -111,8 +114,9 @@ fn write_bag(archive: &Archive, options: &ExportOptions, bag: &Path) -> Result<E
     Ok(report)
 }
 
-/// `External-Description`: what was selected and how much the privacy filter kept back.
-pub fn description(selection: &Selection, exported: u64, left_out: &[LeftOut]) -> String {
+/// `External-Description`: what was selected, how much the privacy filter kept back, and what
+/// the photo files are.
+pub fn description(selection: &Selection, exported: u64, left_out: &[LeftOut], originals: bool) -> String {
     let mut text = format!("Walkout Archive export of {}: {exported} items", selection.describe());
     if left_out.is_empty() {
         text.push_str("; no item was left out by the privacy filter.");
@@ -127,6 +131,11 @@ pub fn description(selection: &Selection, exported: u64, left_out: &[LeftOut]) -
         let reasons: Vec<String> = reasons.into_iter().map(|(r, n)| format!("{n} {r}")).collect();
         text.push_str(&format!("; {} items left out by the privacy filter ({}).", left_out.len(), reasons.join(", ")));
     }
+    text.push_str(if originals {
+        " Photo files are the untouched originals, with their camera metadata (EXIF, GPS); not for publication."
+    } else {
+        " Photo files are cleaned copies: upright, redactions burned in, no EXIF, GPS, XMP or IPTC."
+    });
     // A tag value is one line.
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

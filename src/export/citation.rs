@@ -15,7 +15,8 @@ use super::reference::{Name, Reference, date_parts, references};
 use super::{ExportReport, Selection, select, write_file};
 use crate::archive::Archive;
 use crate::error::{Error, Result};
-use crate::model::{Id, ItemKind};
+use crate::model::{Id, Item, ItemKind};
+use crate::privacy::{Disclosure, Verdict};
 
 /// A citation style.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -68,7 +69,27 @@ pub fn export(
     text.push('\n');
     write_file(out, text)?;
     super::log_export(archive, "citation", out, &items)?;
-    Ok(ExportReport { exported: items.len() as u64, files: 0, left_out })
+    Ok(ExportReport { exported: items.len() as u64, files: 0, left_out, originals: false })
+}
+
+/// The citation of one item in `style`, as it may leave the archive: through the policy every
+/// export applies (restricted items only with `include_restricted`, private ones never; names
+/// without consent by pseudonym). `Err(reason)` when the item stays in.
+pub fn cite(
+    archive: &Archive,
+    item: &Item,
+    include_restricted: bool,
+    style: Style,
+) -> Result<std::result::Result<String, String>> {
+    let people = archive.everyones_privacy()?;
+    let mut disclosure = Disclosure::new(&people, archive.now().date_naive(), include_restricted);
+    let shown = match disclosure.decide(item) {
+        Verdict::Include(item) => *item,
+        Verdict::Exclude(reason) => return Ok(Err(reason)),
+    };
+    let refs = references(archive, std::slice::from_ref(&shown), include_restricted)?;
+    let cited = render(&refs, style)?;
+    Ok(Ok(cited.into_iter().next().map(|(_, text)| text).unwrap_or_default()))
 }
 
 /// The citation of each reference in `style`: articles and photos as the style's

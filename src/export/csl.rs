@@ -21,7 +21,7 @@ pub fn export(archive: &Archive, selection: &Selection, include_restricted: bool
         serde_json::to_vec_pretty(&to_csl(&refs)).map_err(|e| Error::invalid("csl-json export", e.to_string()))?;
     write_file(out, json)?;
     super::log_export(archive, "csl-json", out, &items)?;
-    Ok(ExportReport { exported: items.len() as u64, files: 0, left_out })
+    Ok(ExportReport { exported: items.len() as u64, files: 0, left_out, originals: false })
 }
 
 /// The CSL-JSON array of references.

@@ -1,8 +1,8 @@
 //! The CSV export for Omeka S CSV Import: `items.csv` (one row per item) beside `files/<sha256>`.
 //!
-//! The `dcterms:` columns are what Omeka maps on its own; `media` is the original file's path
-//! relative to the folder (point Omeka's sideload directory at the folder). Every other field
-//! rides in a `walkout:` column, so `walkout import` of the folder gives back the same items,
+//! The `dcterms:` columns are what Omeka maps on its own; `media` is the file's path relative
+//! to the folder — a photo's cleaned copy unless the export ships originals — (point Omeka's
+//! sideload directory at the folder). Every other field rides in a `walkout:` column, so `walkout import` of the folder gives back the same items,
 //! field for field. Multi-valued cells (`dcterms:subject`, `dcterms:creator` of an article,
 //! `walkout:collections`, `walkout:authors`) join their values with [`SEPARATOR`] (`|`), which
 //! is also Omeka CSV Import's default; a `|` or `\` inside a value is written `\|` or `\\`.
@@ -13,7 +13,7 @@ use std::path::Path;
 
 use chrono::SecondsFormat;
 
-use super::{ExportReport, Selection, copy_originals, select, write_file};
+use super::{ExportOptions, ExportReport, select, ship_files, write_file};
 use crate::archive::Archive;
 use crate::error::{Error, Result};
 use crate::model::{Item, ItemDetails};
@@ -72,12 +72,12 @@ pub const COLUMNS: &[&str] = &[
 ];
 
 /// Writes `out/items.csv` and `out/files/`.
-pub fn export(archive: &Archive, selection: &Selection, include_restricted: bool, out: &Path) -> Result<ExportReport> {
-    let (items, left_out) = select(archive, selection, include_restricted)?;
-    let files = copy_originals(archive, &items, &out.join(FILES_DIR))?;
+pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<ExportReport> {
+    let (mut items, mut left_out) = select(archive, &options.selection, options.include_restricted)?;
+    let files = ship_files(archive, &mut items, &mut left_out, &out.join(FILES_DIR), options)?;
     write_file(&out.join(FILE_NAME), to_csv(&items)?)?;
     super::log_export(archive, "csv", out, &items)?;
-    Ok(ExportReport { exported: items.len() as u64, files, left_out })
+    Ok(ExportReport { exported: items.len() as u64, files, left_out, originals: options.originals })
 }
 
 /// The CSV text of `items`, header first.

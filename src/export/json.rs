@@ -1,14 +1,16 @@
-//! The lossless JSON export: `walkout-export.json` with every field of every item and the
-//! entities they point to, plus `files/<sha256>` for the originals. `walkout import` of the
-//! folder gives back the same archive, field for field.
+//! The JSON export: `walkout-export.json` with every field of every item and the entities they
+//! point to, plus `files/<sha256>` for the files. With `ExportOptions::originals` it is
+//! lossless: `walkout import` of the folder gives back the same archive, field for field,
+//! original photo bytes included. By default photos ship cleaned (no metadata, redactions
+//! burned in) and the items describe the cleaned files (`export::ship_files`), so the folder
+//! still imports, as a copy whose photos are the cleaned ones.
 
 use std::collections::BTreeSet;
-use std::fs;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ExportReport, Selection, select};
+use super::{ExportOptions, ExportReport, select, ship_files, write_file};
 use crate::archive::Archive;
 use crate::error::{Error, Result};
 use crate::model::{Collection, Event, Item, Person, Place};
@@ -41,17 +43,32 @@ pub struct ExportDocument {
     /// Collections, with only the exported items, in order.
     #[serde(default)]
     pub collections: Vec<Collection>,
+    /// What the photo files under `files/` are (absent in exports written before this field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo_files: Option<PhotoFiles>,
+}
+
+/// What the photo files beside an export are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PhotoFiles {
+    /// Cleaned copies (upright, redactions burned in, no metadata), which the items describe.
+    Cleaned,
+    /// The untouched originals, with all their metadata.
+    Originals,
 }
 
 /// Writes the export folder `out`.
-pub fn export(archive: &Archive, selection: &Selection, include_restricted: bool, out: &Path) -> Result<ExportReport> {
-    let (items, left_out) = select(archive, selection, include_restricted)?;
-    fs::create_dir_all(out.join("files")).map_err(|e| Error::io(out, e))?;
-    let mut files = 0;
-    for sha in items.iter().filter_map(Item::sha256).collect::<BTreeSet<_>>() {
-        super::copy_original(archive, sha, &out.join("files").join(sha))?;
-        files += 1;
-    }
+pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<ExportReport> {
+    let (mut items, mut left_out) = select(archive, &options.selection, options.include_restricted)?;
+    let files = ship_files(archive, &mut items, &mut left_out, &out.join("files"), options)?;
+    write_file(&out.join(FILE_NAME), to_bytes(&document(archive, &items, options.originals)?)?)?;
+    super::log_export(archive, "json", out, &items)?;
+    Ok(ExportReport { exported: items.len() as u64, files, left_out, originals: options.originals })
+}
+
+/// The JSON document of items that passed `select` and `ship_files`.
+pub fn document(archive: &Archive, items: &[Item], originals: bool) -> Result<ExportDocument> {
     let ids: BTreeSet<_> = items.iter().map(|i| i.id).collect();
     let names = |f: &dyn Fn(&Item) -> Vec<String>| -> BTreeSet<String> {
         items.iter().flat_map(f).map(|n| crate::store::name_key(&n)).collect()
@@ -93,11 +110,13 @@ pub fn export(archive: &Archive, selection: &Selection, include_restricted: bool
             })
             .filter(|c| !c.items.is_empty())
             .collect(),
-        items,
+        items: items.to_vec(),
+        photo_files: Some(if originals { PhotoFiles::Originals } else { PhotoFiles::Cleaned }),
     };
-    let path = out.join(FILE_NAME);
-    let json = serde_json::to_vec_pretty(&doc).map_err(|e| Error::invalid("export", e.to_string()))?;
-    super::write_file(&path, json)?;
-    super::log_export(archive, "json", out, &doc.items)?;
-    Ok(ExportReport { exported: doc.items.len() as u64, files, left_out })
+    Ok(doc)
+}
+
+/// The document as pretty-printed JSON.
+pub fn to_bytes(doc: &ExportDocument) -> Result<Vec<u8>> {
+    serde_json::to_vec_pretty(doc).map_err(|e| Error::invalid("export", e.to_string()))
 }

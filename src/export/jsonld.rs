@@ -5,14 +5,15 @@
 //! with the Library of Congress EDTF datatype), the rights statement and a free-text source.
 //! The `@context` is inline and maps every term to an IRI, so the document expands offline.
 //! Ids are `urn:uuid:` IRIs of the archive's own ids. A photo's GPS position is never written;
-//! a place's coordinates (a city's) are.
+//! a place's coordinates (a city's) are. A photo's `contentUrl`, `sha256`, size and format are
+//! those of the file that ships (its cleaned copy unless the export ships originals).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
-use super::{ExportReport, Selection, copy_originals, select, write_file};
+use super::{ExportOptions, ExportReport, select, ship_files, write_file};
 use crate::archive::Archive;
 use crate::date::EdtfDate;
 use crate::error::{Error, Result};
@@ -96,12 +97,12 @@ pub fn context() -> Value {
 }
 
 /// Writes `out/items.jsonld` and `out/files/`.
-pub fn export(archive: &Archive, selection: &Selection, include_restricted: bool, out: &Path) -> Result<ExportReport> {
-    let (items, left_out) = select(archive, selection, include_restricted)?;
-    let files = copy_originals(archive, &items, &out.join(super::csv::FILES_DIR))?;
+pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<ExportReport> {
+    let (mut items, mut left_out) = select(archive, &options.selection, options.include_restricted)?;
+    let files = ship_files(archive, &mut items, &mut left_out, &out.join(super::csv::FILES_DIR), options)?;
     write_file(&out.join(FILE_NAME), to_bytes(&document(archive, &items)?)?)?;
     super::log_export(archive, "jsonld", out, &items)?;
-    Ok(ExportReport { exported: items.len() as u64, files, left_out })
+    Ok(ExportReport { exported: items.len() as u64, files, left_out, originals: options.originals })
 }
 
 /// Pretty JSON bytes of a document.

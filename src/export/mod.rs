@@ -10,6 +10,7 @@ pub mod json;
 pub mod jsonld;
 pub mod reference;
 pub mod ris;
+pub mod site;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -20,8 +21,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::archive::Archive;
 use crate::error::{Error, Result};
-use crate::files::injected_write_failure;
-use crate::model::Item;
+use crate::files::{clean_image, injected_write_failure};
+use crate::model::{Item, ItemDetails, PhotoDetails, Redaction};
 use crate::privacy::{Disclosure, Verdict};
 use crate::search::SearchRequest;
 
@@ -35,6 +36,8 @@ pub enum Selection {
     Collection(String),
     /// The items a search finds, best first.
     Query(String),
+    /// These items, in this order (what a search shows in the desktop app, filters and all).
+    Items(Vec<crate::model::Id>),
 }
 
 impl Selection {
@@ -44,6 +47,7 @@ impl Selection {
             Selection::All => "every item of the archive".to_string(),
             Selection::Collection(name) => format!("the collection {name:?}"),
             Selection::Query(query) => format!("the items found by the search {query:?}"),
+            Selection::Items(ids) => format!("{} items chosen in Walkout Archive", ids.len()),
         }
     }
 }
@@ -54,12 +58,14 @@ impl Selection {
 pub enum Format {
     /// The lossless `walkout-export.json` folder.
     Json,
-    /// `items.csv` for Omeka S CSV Import, with the original files.
+    /// `items.csv` for Omeka S CSV Import, with the files.
     Csv,
-    /// `items.jsonld`: schema.org and Dublin Core linked data, with the original files.
+    /// `items.jsonld`: schema.org and Dublin Core linked data, with the files.
     JsonLd,
     /// A BagIt 1.0 bag (a folder, or a zip file).
     Bagit,
+    /// An offline exhibit site: HTML pages, cleaned photos and a client-side search.
+    Site,
     /// CSL-JSON references, for Zotero, citeproc and pandoc.
     CslJson,
     /// RIS references, for reference managers.
@@ -70,15 +76,16 @@ pub enum Format {
 
 impl Format {
     /// Every format's CLI name, in the order `--help` lists them.
-    pub const NAMES: &[&str] = &["json", "csv", "jsonld", "bagit", "csl-json", "ris", "citation"];
+    pub const NAMES: &[&str] = &["json", "csv", "jsonld", "bagit", "site", "csl-json", "ris", "citation"];
 
-    /// Parses a CLI name (`json`, `csv`, `jsonld`, `bagit`, `csl-json`, `ris`, `citation`).
+    /// Parses a CLI name (`json`, `csv`, `jsonld`, `bagit`, `site`, `csl-json`, `ris`, `citation`).
     pub fn parse(name: &str) -> Result<Format> {
         Ok(match name.trim().to_ascii_lowercase().as_str() {
             "json" => Format::Json,
             "csv" => Format::Csv,
             "jsonld" | "json-ld" => Format::JsonLd,
             "bagit" | "bag" => Format::Bagit,
+            "site" => Format::Site,
             "csl-json" | "csljson" | "csl" => Format::CslJson,
             "ris" => Format::Ris,
             "citation" | "citations" => Format::Citation,
@@ -89,6 +96,11 @@ impl Format {
                 ));
             }
         })
+    }
+
+    /// Whether the format writes photo files (and so takes `ExportOptions::originals`).
+    pub fn ships_originals(self) -> bool {
+        matches!(self, Format::Json | Format::Csv | Format::JsonLd | Format::Bagit)
     }
 }
 
@@ -103,10 +115,60 @@ pub struct ExportOptions {
     pub zip: bool,
     /// The citation style of `Format::Citation`.
     pub style: citation::Style,
+    /// Ship photos as the untouched original files, with every byte of their metadata (EXIF,
+    /// GPS, camera serials, embedded thumbnails) and without their redactions burned in: for
+    /// an archivist's own lossless transfer, never for publication. By default photos leave
+    /// cleaned (`files::clean_image::publishable`). Only json, csv, jsonld and bagit carry
+    /// files; the site always shows cleaned photos.
+    pub originals: bool,
+    /// Told how far the export is as its files are written (the slow part: cleaning photos).
+    pub progress: Progress,
 }
 
-/// Writes an export of `format` to `out`: a folder for json, csv, jsonld and bagit (a zip file
-/// with `zip`), one file for csl-json, ris and citation.
+/// How far an export is: files handled of those it ships.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ExportProgress {
+    /// Items whose files are written (or that had none).
+    pub done: usize,
+    /// Items in the export.
+    pub total: usize,
+}
+
+/// Where an export reports its progress (a CLI progress bar, the app's dialog); by default
+/// nowhere.
+#[derive(Clone, Default)]
+pub struct Progress(Option<std::sync::Arc<dyn Fn(ExportProgress) + Send + Sync>>);
+
+impl Progress {
+    /// Reports to `report`.
+    pub fn new(report: impl Fn(ExportProgress) + Send + Sync + 'static) -> Progress {
+        Progress(Some(std::sync::Arc::new(report)))
+    }
+
+    pub(crate) fn report(&self, done: usize, total: usize) {
+        if let Some(report) = &self.0 {
+            report(ExportProgress { done, total });
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Progress(reported)" } else { "Progress(none)" })
+    }
+}
+
+/// Two exports are the same whatever they report to.
+impl PartialEq for Progress {
+    fn eq(&self, _: &Progress) -> bool {
+        true
+    }
+}
+
+impl Eq for Progress {}
+
+/// Writes an export of `format` to `out`: a folder for json, csv, jsonld, bagit (a zip file
+/// with `zip`) and site, one file for csl-json, ris and citation.
 ///
 /// An export that fails part way (a full disk …) leaves no partial export behind for someone to
 /// take for a whole one. A folder it created is removed; a folder that was there before keeps an
@@ -114,7 +176,8 @@ pub struct ExportOptions {
 /// part way is marked. A single file (or zip) is written beside its place and renamed into it
 /// only when whole, so a failure leaves nothing new and an older file untouched.
 pub fn export(archive: &Archive, format: Format, options: &ExportOptions, out: &Path) -> Result<ExportReport> {
-    let folder = !matches!(format, Format::CslJson | Format::Ris | Format::Citation) && !options.zip;
+    // The site is staged beside `out` and moved into place whole, like a single file.
+    let folder = !matches!(format, Format::CslJson | Format::Ris | Format::Citation | Format::Site) && !options.zip;
     if !folder {
         return export_as(archive, format, options, out).map_err(|e| match e {
             Error::DiskFull { .. } | Error::Io { .. } => Error::ExportIncomplete {
@@ -173,11 +236,15 @@ fn incomplete_note(archive: &Archive) -> String {
 
 fn export_as(archive: &Archive, format: Format, options: &ExportOptions, out: &Path) -> Result<ExportReport> {
     let (selection, restricted) = (&options.selection, options.include_restricted);
+    if options.originals && !format.ships_originals() {
+        return Err(Error::invalid("originals", "only json, csv, jsonld and bagit exports carry photo files"));
+    }
     match format {
-        Format::Json => json::export(archive, selection, restricted, out),
-        Format::Csv => csv::export(archive, selection, restricted, out),
-        Format::JsonLd => jsonld::export(archive, selection, restricted, out),
+        Format::Json => json::export(archive, options, out),
+        Format::Csv => csv::export(archive, options, out),
+        Format::JsonLd => jsonld::export(archive, options, out),
         Format::Bagit => bagit::export(archive, options, out),
+        Format::Site => site::export(archive, options, out),
         Format::CslJson => csl::export(archive, selection, restricted, out),
         Format::Ris => ris::export(archive, selection, restricted, out),
         Format::Citation => citation::export(archive, selection, restricted, options.style, out),
@@ -195,15 +262,95 @@ pub(crate) fn disclosed(archive: &Archive, item: &Item, include_restricted: bool
     })
 }
 
-/// Copies the items' original files to `dir/<sha256>`, each once; returns how many.
-pub(crate) fn copy_originals(archive: &Archive, items: &[Item], dir: &Path) -> Result<u64> {
+/// Writes the files of `items` into `dir` as they may leave, each once, and makes the items
+/// describe the files that ship; returns how many were written.
+///
+/// By default a photo ships cleaned (`clean_image::publishable`: upright, redactions burned
+/// in, re-encoded with no metadata) and is named by the SHA-256 of the cleaned bytes, so every
+/// format's metadata stays true of the file beside it: the item's `sha256`, `width`, `height`,
+/// `format` and `file_name` extension are those of the cleaned file and its `orientation` is
+/// cleared (the pixels are upright). A photo that cannot be decoded cannot be cleaned: its
+/// item moves to `left_out` rather than leave with its metadata. With `originals` every file
+/// is the stored original, byte for byte, named by its own hash. Other files (PDF, HTML) always
+/// ship as stored.
+pub(crate) fn ship_files(
+    archive: &Archive,
+    items: &mut Vec<Item>,
+    left_out: &mut Vec<LeftOut>,
+    dir: &Path,
+    options: &ExportOptions,
+) -> Result<u64> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut files = 0;
-    for sha in items.iter().filter_map(Item::sha256).collect::<BTreeSet<_>>() {
-        copy_original(archive, sha, &dir.join(sha))?;
-        files += 1;
+    let originals = options.originals;
+    let mut written = BTreeSet::new();
+    let mut kept = Vec::with_capacity(items.len());
+    let total = items.len();
+    for (done, mut item) in std::mem::take(items).into_iter().enumerate() {
+        options.progress.report(done, total);
+        let name = match &mut item.details {
+            ItemDetails::Photo(photo) if !originals => match clean_photo(archive, photo, &item.redactions)? {
+                Ok(clean) => {
+                    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&clean.bytes));
+                    if !written.contains(&sha) {
+                        write_file(&dir.join(&sha), &clean.bytes)?;
+                    }
+                    photo.sha256 = sha.clone();
+                    photo.width = Some(clean.width);
+                    photo.height = Some(clean.height);
+                    photo.format = Some(clean.format().to_string());
+                    photo.orientation = None;
+                    photo.file_name = photo.file_name.as_deref().map(|n| with_extension(n, clean.extension));
+                    Some(sha)
+                }
+                Err(e) => {
+                    left_out
+                        .push(LeftOut { id: item.id, reason: format!("its photo cannot be cleaned for export ({e})") });
+                    continue;
+                }
+            },
+            _ => match item.sha256() {
+                Some(sha) if !written.contains(sha) => {
+                    copy_original(archive, sha, &dir.join(sha))?;
+                    Some(sha.to_string())
+                }
+                other => other.map(String::from),
+            },
+        };
+        written.extend(name);
+        kept.push(item);
     }
-    Ok(files)
+    options.progress.report(total, total);
+    *items = kept;
+    Ok(written.len() as u64)
+}
+
+/// The cleaned form of a stored photo at full size (see `clean_pixels`). The outer error is
+/// the archive failing to give the file; the inner one, a photo that cannot be cleaned.
+fn clean_photo(
+    archive: &Archive,
+    photo: &PhotoDetails,
+    redactions: &[Redaction],
+) -> Result<Result<clean_image::CleanImage>> {
+    Ok(clean_pixels(archive, photo, redactions)?.and_then(|clean| clean_image::full_size(&clean)))
+}
+
+/// A stored photo's upright pixels — its own orientation applied, else the one its file
+/// records, as the thumbnails do — with its redactions burned in. The outer error is the
+/// archive failing to give the file; the inner one, a photo that cannot be decoded.
+pub(crate) fn clean_pixels(
+    archive: &Archive,
+    photo: &PhotoDetails,
+    redactions: &[Redaction],
+) -> Result<Result<clean_image::CleanPixels>> {
+    let bytes = archive.files().read(&photo.sha256)?;
+    let orientation = photo.orientation.or_else(|| crate::files::photo_meta::read_exif(&bytes).orientation);
+    Ok(clean_image::clean_pixels(&bytes, orientation, redactions))
+}
+
+/// `IMG_0042.HEIC` → `IMG_0042.jpg`.
+fn with_extension(name: &str, extension: &str) -> String {
+    let stem = Path::new(name).file_stem().map_or_else(|| name.to_string(), |s| s.to_string_lossy().into_owned());
+    format!("{stem}.{extension}")
 }
 
 /// Copies one original file out of the store, naming the target in the error.
@@ -236,10 +383,14 @@ pub(crate) fn write_file(path: &Path, bytes: impl AsRef<[u8]>) -> Result<()> {
 pub struct ExportReport {
     /// Items written.
     pub exported: u64,
-    /// Original files written.
+    /// Files written (photos, and articles' saved pages and PDFs).
     pub files: u64,
     /// Items kept back, with the reason.
     pub left_out: Vec<LeftOut>,
+    /// The photo files are the untouched originals, with their camera metadata (EXIF, GPS …)
+    /// and without redactions: `ExportOptions::originals`.
+    #[serde(default)]
+    pub originals: bool,
 }
 
 /// An item an export did not include.
@@ -266,6 +417,7 @@ pub fn select(archive: &Archive, selection: &Selection, include_restricted: bool
             let ids: Vec<_> = archive.search(&request)?.hits.into_iter().map(|h| h.id).collect();
             ids.into_iter().map(|id| archive.get(id)).collect::<Result<_>>()?
         }
+        Selection::Items(ids) => ids.iter().map(|id| archive.get(*id)).collect::<Result<_>>()?,
     };
     let people = archive.everyones_privacy()?;
     let mut disclosure = Disclosure::new(&people, archive.now().date_naive(), include_restricted);

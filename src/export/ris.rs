@@ -16,7 +16,7 @@ pub fn export(archive: &Archive, selection: &Selection, include_restricted: bool
     let refs = references(archive, &items, include_restricted)?;
     write_file(out, to_ris(&refs))?;
     super::log_export(archive, "ris", out, &items)?;
-    Ok(ExportReport { exported: items.len() as u64, files: 0, left_out })
+    Ok(ExportReport { exported: items.len() as u64, files: 0, left_out, originals: false })
 }
 
 /// The RIS text of references, one record each.

@@ -31,7 +31,7 @@ use crate::search::{Facets, SearchRequest, SortOrder};
 use crate::store::name_key;
 
 /// Bump when the schema or the analyzers change: older indexes are then rebuilt.
-const SCHEMA_VERSION: u32 = 2;
+const SCHEMA_VERSION: u32 = 3;
 const WRITER_MEMORY: usize = 96 * 1024 * 1024;
 /// How many facet values a search reports for the open-ended facets (tags, places, speakers).
 const FACET_VALUES: usize = 30;
@@ -74,7 +74,8 @@ fn schema() -> (Schema, Fields) {
     let date_hi = b.add_i64_field("date_hi", INDEXED | FAST);
     b.add_i64_field("date_sort", FAST);
     b.add_i64_field("added", FAST);
-    b.add_text_field("title_key", STRING | FAST);
+    // Only sorted by, never searched: a fast field, not a term per title in the dictionary.
+    b.add_text_field("title_key", FAST);
     let facets = FACET_NAMES.map(|name| b.add_text_field(&facets::field_name(name), FAST));
     let fields = Fields {
         id,
@@ -241,6 +242,13 @@ impl SearchIndex {
         let writer = self.writer()?;
         writer.delete_term(id_term);
         writer.add_document(doc)?;
+        Ok(())
+    }
+
+    /// Adds an item to an index being built from scratch (no earlier version to delete).
+    pub fn stage_new_item(&mut self, item: &Item, sensitivity: Sensitivity) -> Result<()> {
+        let doc = self.document(item, sensitivity);
+        self.writer()?.add_document(doc)?;
         Ok(())
     }
 

@@ -29,6 +29,8 @@ use crate::store;
 
 /// Items committed at once during an import.
 const BATCH: usize = 2000;
+/// How many committed items an import lets the index fall behind before it catches up.
+const INDEX_EVERY: i64 = 50_000;
 
 /// Limits that protect the machine from hostile files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -182,11 +184,26 @@ impl Archive {
             return Err(Error::ReadOnly);
         }
         let files = collect_files(paths);
+        let imported = self.import_files(&files, limits, progress, cancel);
+        // Whatever happened, the index shows everything the database holds.
+        let caught_up = self.catch_up_index();
+        let report = imported?;
+        caught_up?;
+        Ok(report)
+    }
+
+    fn import_files(
+        &mut self,
+        files: &[PathBuf],
+        limits: ImportLimits,
+        progress: &mut dyn FnMut(&ImportProgress),
+        cancel: &AtomicBool,
+    ) -> Result<ImportReport> {
         let mut report = ImportReport::default();
         let mut pending = Pending::default();
         let threads = pipeline::threads(limits);
         let mut done = 0;
-        for batch in pipeline::work_batches(&files, threads * pipeline::FILES_PER_CORE) {
+        for batch in pipeline::work_batches(files, threads * pipeline::FILES_PER_CORE) {
             if cancel.load(Ordering::Relaxed) {
                 break;
             }
@@ -230,20 +247,26 @@ impl Archive {
         if kind == FileKind::Csv && omeka_csv::is_export(&text) {
             return self.import_omeka_csv(path, &text, pending, report);
         }
-        let rows = match kind {
-            FileKind::Csv => quotes::from_csv(&text, now)?,
-            FileKind::Json => quotes::from_json(&text, now)?,
-            _ => quotes::from_json_lines(&text, now),
+        let rows: Box<dyn Iterator<Item = quotes::Row>> = match kind {
+            FileKind::Csv => Box::new(quotes::from_csv(&text, now)?.into_iter()),
+            FileKind::Json => Box::new(quotes::from_json(&text, now)?.into_iter()),
+            _ => Box::new(quotes::json_lines(&text, now)),
         };
-        if rows.is_empty() {
-            return Err("the file holds no quotes".to_string());
-        }
+        let mut any = false;
         for (line, row) in rows {
+            any = true;
             let at = format!("{shown}:{line}");
             match row {
                 Ok(item) => self.queue_quote(item, &at, pending, report).map_err(|e| e.to_string())?,
                 Err(e) => report.failed.push(Failed { path: at, error: e.reason }),
             }
+            // A large sheet is committed as it is read: an interruption keeps what was stored.
+            if pending.items.len() >= BATCH {
+                self.flush(pending, report).map_err(|e| e.to_string())?;
+            }
+        }
+        if !any {
+            return Err("the file holds no quotes".to_string());
         }
         Ok(())
     }
@@ -297,6 +320,15 @@ impl Archive {
                 continue;
             }
             if let Some(sha) = item.sha256() {
+                // The name comes from the export's JSON: only a SHA-256 may name a file, so a
+                // crafted export cannot reach outside its `files/` folder.
+                if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+                    report.failed.push(Failed {
+                        path: format!("{shown} (item {})", item.id),
+                        error: format!("{sha:?} is not a SHA-256, so it cannot name a file of the export"),
+                    });
+                    continue;
+                }
                 let file = folder.join("files").join(sha);
                 let bytes = match fs::read(&file) {
                     Ok(b) => b,
@@ -305,18 +337,19 @@ impl Archive {
                         continue;
                     }
                 };
-                let stored = self.files().put_bytes(&bytes).map_err(|e| e.to_string())?;
-                if stored.sha256 != sha {
+                // Checked before anything is stored: a changed file adds nothing to the archive.
+                let actual = crate::files::hash_reader(bytes.as_slice()).map_err(|e| describe_io(&e))?;
+                if actual != sha {
                     report.failed.push(Failed {
                         path: file.display().to_string(),
                         error: format!(
-                            "the file's SHA-256 is {}, not the {sha} the export records: it changed since export",
-                            stored.sha256
+                            "the file's SHA-256 is {actual}, not the {sha} the export records: it changed since export"
                         ),
                     });
                     continue;
                 }
-                let media = fs::read(&file).ok().and_then(|b| sniff::sniff(&file, &b[..b.len().min(4096)]).ok());
+                let stored = self.files().put_bytes(&bytes).map_err(|e| e.to_string())?;
+                let media = sniff::sniff(&file, &bytes[..bytes.len().min(4096)]).ok();
                 pending.blobs.push((
                     stored.sha256,
                     stored.size,
@@ -337,7 +370,7 @@ impl Archive {
         }
         let now = self.now();
         let batch = std::mem::take(pending);
-        let written = self.write(|tx| {
+        let written = self.write_database(|tx| {
             for (sha, size, media) in &batch.blobs {
                 store::insert_blob(tx, sha, *size, media, now)?;
             }
@@ -350,11 +383,18 @@ impl Archive {
             Ok(())
         });
         if let Err(e) = written {
+            // Nothing of the batch was stored: say so for every file and row in it.
+            let error = format!("not stored: {e}");
+            report.failed.extend(batch.sources.into_iter().map(|path| Failed { path, error: error.clone() }));
             self.remove_uncommitted_files(&batch.blobs);
             return Err(e);
         }
         for (item, path) in batch.items.iter().zip(batch.sources) {
             report.added.push(Added { path, id: item.id, kind: item.kind() });
+        }
+        // Searches see the import every INDEX_EVERY items (and all of it at the end).
+        if self.index_lag()? >= INDEX_EVERY {
+            self.catch_up_index()?;
         }
         Ok(())
     }

@@ -217,11 +217,13 @@ pub fn from_json(text: &str, now: DateTime<Utc>) -> Result<Vec<Row>, String> {
 
 /// Reads JSON Lines: one quote object per line; blank lines are skipped.
 pub fn from_json_lines(text: &str, now: DateTime<Utc>) -> Vec<Row> {
-    text.trim_start_matches('\u{feff}')
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, line_text)| {
+    json_lines(text, now).collect()
+}
+
+/// `from_json_lines` a row at a time, so a large file is never held as items all at once.
+pub fn json_lines(text: &str, now: DateTime<Utc>) -> impl Iterator<Item = Row> + '_ {
+    text.trim_start_matches('\u{feff}').lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(
+        move |(i, line_text)| {
             let line = i as u64 + 1;
             if line_text.len() > MAX_ROW_BYTES {
                 return (line, Err(RowError { line, reason: format!("the line is {}", too_long(line_text.len())) }));
@@ -232,8 +234,8 @@ pub fn from_json_lines(text: &str, now: DateTime<Utc>) -> Vec<Row> {
                 Err(e) => Err(RowError { line, reason: format!("not valid JSON: {e}") }),
             };
             (line, item)
-        })
-        .collect()
+        },
+    )
 }
 
 #[cfg(test)]

@@ -98,6 +98,17 @@ pub fn sniff(path: &Path, head: &[u8]) -> Result<FileKind, String> {
     if head.starts_with(b"%PDF-") {
         return Ok(FileKind::Pdf);
     }
+    if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
+        return Err("a GIF image: Walkout keeps photos as JPEG, PNG, WebP, TIFF or HEIC; convert it first".to_string());
+    }
+    if head.starts_with(&[0x1F, 0x8B]) {
+        return Err("a gzip-compressed file: decompress it (gunzip) and import what it holds".to_string());
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        return Err(
+            "a zip archive: name it .zip to import it as a BagIt bag, or unzip it and import the folder".to_string()
+        );
+    }
     let image_ext = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif", "gif", "bmp"];
     let text = looks_like_text(head);
     if image_ext.contains(&ext.as_str()) {
@@ -124,6 +135,11 @@ pub fn sniff(path: &Path, head: &[u8]) -> Result<FileKind, String> {
         "html" | "htm" | "xhtml" => FileKind::Html,
         "txt" | "text" => FileKind::Text,
         _ if start.starts_with("<!doctype html") || start.starts_with("<html") => FileKind::Html,
+        "" => {
+            return Err("a text file without an extension: name it .txt, .md, .html, .csv, .json or .jsonl to \
+                 say what it holds"
+                .to_string());
+        }
         _ => {
             return Err(format!(
                 "unknown file type .{ext}: import photos, articles (.html, .txt, .md, .pdf) or quote sheets (.csv, .json, .jsonl)"
@@ -156,5 +172,15 @@ mod tests {
         assert_eq!(sniff(Path::new("x.bin"), b"<!DOCTYPE html><html>"), Ok(FileKind::Html));
         assert!(sniff(Path::new("empty.csv"), b"").unwrap_err().contains("empty"));
         assert!(sniff(Path::new("blob.dat"), &[0, 1, 2, 3, 255]).is_err());
+    }
+
+    #[test]
+    fn refusals_say_what_the_file_is_and_what_to_do() {
+        let gif = sniff(Path::new("hopper.gif"), b"GIF89a\x01\0\x01\0").unwrap_err();
+        assert!(gif.contains("a GIF image") && gif.contains("convert it"), "{gif}");
+        let gz = sniff(Path::new("page.html.gz"), &[0x1F, 0x8B, 8, 0, 0, 0]).unwrap_err();
+        assert!(gz.contains("gzip") && gz.contains("decompress"), "{gz}");
+        let readme = sniff(Path::new("README"), b"Photos from the walkout").unwrap_err();
+        assert!(readme.contains("without an extension") && readme.contains(".txt"), "{readme}");
     }
 }

@@ -124,37 +124,61 @@ pub fn get_item(conn: &Connection, id: Id) -> Result<Option<Item>> {
 ///
 /// One pass over the items and one over each link table, side by side in item order (a merge
 /// join), instead of five lookups per item: a reindex of a million items reads at SQLite's speed.
-pub fn for_each_item(conn: &Connection, mut each: impl FnMut(Item) -> Result<()>) -> Result<()> {
-    let sql = format!("SELECT {COLUMNS} {FROM} ORDER BY i.id");
+pub fn for_each_item(conn: &Connection, each: impl FnMut(Item) -> Result<()>) -> Result<()> {
+    read_items(conn, None, each)
+}
+
+/// Calls `each` with every item changed after change `seq` that still exists, in id order
+/// (how the index catches up: a few queries for a whole import batch, not five per item).
+pub fn for_each_item_changed_since(conn: &Connection, seq: i64, each: impl FnMut(Item) -> Result<()>) -> Result<()> {
+    read_items(conn, Some(seq), each)
+}
+
+fn read_items(conn: &Connection, changed_since: Option<i64>, mut each: impl FnMut(Item) -> Result<()>) -> Result<()> {
+    // Restricts a query to the items changed since the sequence number bound as ?1.
+    let only = |column: &str| match changed_since {
+        Some(_) => format!("WHERE {column} IN (SELECT item_id FROM changes WHERE seq > ?1)"),
+        None => String::new(),
+    };
+    let sql = format!("SELECT {COLUMNS} {FROM} {} ORDER BY i.id", only("i.id"));
     let mut stmt = conn.prepare(&sql)?;
     // Each link query: the item id, a key that orders an item's links as `load_links` does
     // (names compare as SQLite's NOCASE does: ASCII folded), then the value.
-    let mut tags = conn.prepare(
-        "SELECT it.item_id, lower(t.name), t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id ORDER BY it.item_id",
-    )?;
-    let mut collections = conn.prepare(
+    let mut tags = conn.prepare(&format!(
+        "SELECT it.item_id, lower(t.name), t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id {} \
+         ORDER BY it.item_id",
+        only("it.item_id")
+    ))?;
+    let mut collections = conn.prepare(&format!(
         "SELECT ci.item_id, lower(c.name), c.name FROM collection_items ci \
-         JOIN collections c ON c.id = ci.collection_id ORDER BY ci.item_id",
-    )?;
-    let mut people = conn.prepare(
+         JOIN collections c ON c.id = ci.collection_id {} ORDER BY ci.item_id",
+        only("ci.item_id")
+    ))?;
+    let mut people = conn.prepare(&format!(
         "SELECT ip.item_id, printf('%020d', ip.position), p.name FROM item_people ip \
-         JOIN persons p ON p.id = ip.person_id ORDER BY ip.item_id",
-    )?;
-    let mut authors = conn.prepare(
+         JOIN persons p ON p.id = ip.person_id {} ORDER BY ip.item_id",
+        only("ip.item_id")
+    ))?;
+    let mut authors = conn.prepare(&format!(
         "SELECT ia.item_id, printf('%020d', ia.position), p.name FROM item_authors ia \
-         JOIN persons p ON p.id = ia.person_id ORDER BY ia.item_id",
-    )?;
-    let mut redactions =
-        conn.prepare("SELECT item_id, printf('%020d', position), x, y, w, h, label FROM redactions ORDER BY item_id")?;
+         JOIN persons p ON p.id = ia.person_id {} ORDER BY ia.item_id",
+        only("ia.item_id")
+    ))?;
+    let mut redactions = conn.prepare(&format!(
+        "SELECT item_id, printf('%020d', position), x, y, w, h, label FROM redactions {} ORDER BY item_id",
+        only("item_id")
+    ))?;
+    let params: Vec<i64> = changed_since.into_iter().collect();
+    let params = rusqlite::params_from_iter(params);
     let name = |r: &Row<'_>| r.get::<_, String>(2);
-    let mut tags = Links::new(tags.query([])?, name);
-    let mut collections = Links::new(collections.query([])?, name);
-    let mut people = Links::new(people.query([])?, name);
-    let mut authors = Links::new(authors.query([])?, name);
-    let mut redactions = Links::new(redactions.query([])?, |r| {
+    let mut tags = Links::new(tags.query(params.clone())?, name);
+    let mut collections = Links::new(collections.query(params.clone())?, name);
+    let mut people = Links::new(people.query(params.clone())?, name);
+    let mut authors = Links::new(authors.query(params.clone())?, name);
+    let mut redactions = Links::new(redactions.query(params.clone())?, |r| {
         Ok(Redaction { x: r.get(2)?, y: r.get(3)?, w: r.get(4)?, h: r.get(5)?, label: r.get(6)? })
     });
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query(params)?;
     while let Some(row) = rows.next()? {
         let mut item = item_from_row(row)?;
         let id = item.id.to_string();

@@ -53,21 +53,30 @@ pub fn write(path: &Path, bytes: impl AsRef<[u8]>) -> PathBuf {
     path.to_path_buf()
 }
 
-/// Every file under `root` whose bytes contain `needle` (for "no trace left" checks).
-pub fn files_containing(root: &Path, needle: &[u8]) -> Vec<String> {
-    let mut hits = Vec::new();
+/// Every file under `root`, by its path relative to `root` (with `/`), with its bytes.
+pub fn all_files(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap().flatten() {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if std::fs::read(&path).is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle)) {
-                hits.push(path.display().to_string());
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                out.insert(path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"), bytes);
             }
         }
     }
-    hits
+    out
+}
+
+/// Every file under `root` whose bytes contain `needle` (for "no trace left" checks), by path.
+pub fn files_containing(root: &Path, needle: &[u8]) -> Vec<String> {
+    all_files(root)
+        .into_iter()
+        .filter(|(_, bytes)| bytes.windows(needle.len()).any(|w| w == needle))
+        .map(|(name, _)| root.join(name).display().to_string())
+        .collect()
 }
 
 /// `count` distinct small JPEG photos named `photo_NNNN.jpg` in `dir` (made with the `image`

@@ -20,4 +20,8 @@ read_only: boolean,
  * Whether it shows the demo record: the item added last belongs to it (nothing of the
  * user's has been added since).
  */
-demo: boolean, };
+demo: boolean, 
+/**
+ * Whether it is encrypted under a passphrase (and so can be locked).
+ */
+encrypted: boolean, };

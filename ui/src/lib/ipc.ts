@@ -4,10 +4,15 @@ import { invoke } from "@tauri-apps/api/core";
 import type {
   AppError,
   ArchiveInfo,
+  Citation,
+  Session,
   Collection,
   Event,
+  ExportOutcome,
+  ExportRequest,
   ImportReport,
   Item,
+  NewQuote,
   Person,
   Place,
   SearchRequest,
@@ -17,6 +22,9 @@ import type {
 } from "../bindings";
 
 export type * from "../bindings";
+
+/** The citation styles the engine renders. */
+export type CitationStyle = "chicago" | "mla" | "apa";
 
 /** Whether a thrown value is a command's typed error. */
 export function isAppError(value: unknown): value is AppError {
@@ -43,6 +51,21 @@ export const ipc = {
   listEvents: () => invoke<Event[]>("list_events"),
   listCollections: () => invoke<Collection[]>("list_collections"),
   addToCollection: (name: string, ids: string[]) => invoke<void>("add_to_collection", { name, ids }),
+  createCollection: (name: string) => invoke<void>("create_collection", { name }),
+  renameCollection: (from: string, to: string) => invoke<void>("rename_collection", { from, to }),
+  removeFromCollection: (name: string, ids: string[]) => invoke<void>("remove_from_collection", { name, ids }),
+  reorderCollection: (name: string, ids: string[]) => invoke<void>("reorder_collection", { name, ids }),
+  addQuote: (quote: NewQuote) => invoke<Item>("add_quote", { quote }),
+  quotesFrom: (id: string) => invoke<Item[]>("quotes_from", { id }),
+  exportItems: (request: ExportRequest) => invoke<ExportOutcome>("export_items", { request }),
+  defaultExportDir: () => invoke<string>("default_export_dir"),
+  cite: (id: string, style: CitationStyle) => invoke<Citation>("cite", { id, style }),
+  session: () => invoke<Session>("session"),
+  openArchive: (path: string) => invoke<void>("open_archive", { path }),
+  createArchive: (path: string, passphrase: string | null) => invoke<void>("create_archive", { path, passphrase }),
+  unlockArchive: (passphrase: string) => invoke<void>("unlock_archive", { passphrase }),
+  lockArchive: () => invoke<void>("lock_archive"),
+  changePassphrase: (old: string, next: string) => invoke<void>("change_passphrase", { old, new: next }),
   importPaths: (paths: string[]) => invoke<ImportReport>("import_paths", { paths }),
   cancelImport: () => invoke<void>("cancel_import"),
 };

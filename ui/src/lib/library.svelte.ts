@@ -2,6 +2,7 @@
 // filter chips, and the results, loaded a page at a time as the list scrolls (an archive may
 // hold 100k items; only the visible pages are ever fetched).
 import { ipc, asAppError } from "./ipc";
+import { archive } from "./archive.svelte";
 import type { AppError, ItemKind, SearchHit, SearchRequest, SearchResults, SortOrder } from "./ipc";
 
 export const PAGE_SIZE = 60;
@@ -10,6 +11,8 @@ export const TYPING_DELAY_MS = 120;
 
 export type Facets = SearchResults["facets"];
 export type BrowseKind = "tags" | "people" | "places" | "events";
+/** How photos are shown: a grid of thumbnails grouped by date and place, or the result list. */
+export type Layout = "grid" | "list";
 
 /** What the list column shows. */
 export type View = { kind: "library" } | { kind: "collection"; name: string } | { kind: "browse"; what: BrowseKind };
@@ -30,6 +33,7 @@ class Library {
   filters = $state<Filters>(noFilters());
   sort = $state<SortOrder>("relevance");
   readingRoom = $state(false);
+  photoLayout = $state<Layout>("grid");
 
   /** The results of the last finished search (its first page and facets). */
   total = $state(0);
@@ -47,6 +51,10 @@ class Library {
 
   selectedId = $state<string | null>(null);
   selectedIndex = $state(-1);
+  /** The article open in the reader (it then takes the list's and the detail pane's place). */
+  reading = $state<string | null>(null);
+  /** The item saved last (a new quote), so views that show it can load again. */
+  lastSaved = $state<string | null>(null);
 
   #generation = 0;
   #pending = new Set<number>();
@@ -65,7 +73,8 @@ class Library {
       from: null,
       to: null,
       max_sensitivity: this.readingRoom ? "public" : null,
-      sort: this.sort,
+      // The grid groups photos by date, so it shows them newest first.
+      sort: this.showsGrid ? "date_desc" : this.sort,
       offset,
       limit,
     };
@@ -82,9 +91,15 @@ class Library {
     const generation = ++this.#generation;
     this.#pending.clear();
     this.loading = true;
-    const request = this.request();
+    const order = this.collectionOrder;
+    // A collection in its own order comes whole, to be put in that order.
+    const request = order ? this.request(0, Math.max(PAGE_SIZE, order.length)) : this.request();
     try {
       const results = await ipc.search(request);
+      if (order) {
+        const position = new Map(order.map((id, i) => [id, i]));
+        results.hits.sort((a, b) => (position.get(a.id) ?? Infinity) - (position.get(b.id) ?? Infinity));
+      }
       let hidden = 0;
       if (this.readingRoom) {
         const all = await ipc.search({ ...request, max_sensitivity: null, offset: 0, limit: 1 });
@@ -96,7 +111,11 @@ class Library {
       this.corrected = results.corrected;
       this.answeredQuery = request.query;
       this.hiddenByReadingRoom = hidden;
-      this.pages = new Map([[0, results.hits]]);
+      const pages = new Map<number, SearchHit[]>();
+      for (let at = 0; at === 0 || at < results.hits.length; at += PAGE_SIZE) {
+        pages.set(at / PAGE_SIZE, results.hits.slice(at, at + PAGE_SIZE));
+      }
+      this.pages = pages;
       this.version += 1;
       this.error = null;
       // The detail pane keeps showing a selected item that this search does not find.
@@ -152,12 +171,75 @@ class Library {
     this.schedule();
   }
 
+  /** The item ids of the shown collection when the list follows its order (no words, no other
+   * sort), else null. */
+  get collectionOrder(): string[] | null {
+    if (this.view.kind !== "collection" || this.query.trim() || this.sort !== "relevance") return null;
+    const name = this.view.name;
+    return archive.collections.find((c) => c.name === name)?.items ?? [];
+  }
+
+  /** Moves the selected item of the shown collection up or down by one. */
+  async moveInCollection(by: -1 | 1): Promise<void> {
+    const order = this.collectionOrder;
+    const id = this.selectedId;
+    if (!order || !id || this.view.kind !== "collection") return;
+    const at = order.indexOf(id);
+    const to = at + by;
+    if (at < 0 || to < 0 || to >= order.length) return;
+    const next = [...order];
+    [next[at], next[to]] = [next[to], next[at]];
+    try {
+      await ipc.reorderCollection(this.view.name, next);
+      await archive.load();
+      await this.refresh();
+    } catch (e) {
+      this.error = asAppError(e);
+    }
+  }
+
+  /** Starts over on another archive: the whole library, nothing selected. */
+  reset(): void {
+    this.reading = null;
+    this.query = "";
+    this.filters = noFilters();
+    this.view = { kind: "library" };
+    this.selectedId = null;
+    this.selectedIndex = -1;
+    void this.refresh();
+  }
+
+  /** Whether the list column shows the photo grid. */
+  get showsGrid(): boolean {
+    return this.view.kind !== "browse" && this.filters.kind === "photo" && this.photoLayout === "grid";
+  }
+
+  setPhotoLayout(layout: Layout): void {
+    if (layout === this.photoLayout) return;
+    this.photoLayout = layout;
+    this.schedule();
+  }
+
+  /** The hits loaded so far from the first one on, without gaps (what the grid shows). */
+  loadedHits(): SearchHit[] {
+    const hits: SearchHit[] = [];
+    for (let page = 0; this.pages.has(page); page++) hits.push(...(this.pages.get(page) ?? []));
+    return hits;
+  }
+
+  /** Starts loading the page after the loaded ones, when there is one. */
+  loadMore(): void {
+    const loaded = this.loadedHits().length;
+    if (loaded < this.total) this.hitAt(loaded);
+  }
+
   get hasFilters(): boolean {
     const f = this.filters;
     return f.kind !== null || f.tag !== null || f.year !== null || f.place !== null || f.speaker !== null;
   }
 
   show(view: View, kind: ItemKind | null = null): void {
+    this.reading = null;
     this.view = view;
     if (view.kind !== "browse") {
       this.filters = { ...this.filters, kind };
