@@ -119,6 +119,7 @@ pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<
             (name.clone(), description)
         }
         Selection::Query(query) => (format!("Items found by “{query}”"), None),
+        Selection::Items(_) => ("Chosen items".to_string(), None),
         Selection::All => (SITE_NAME.to_string(), None),
     };
     let site =
