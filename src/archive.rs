@@ -60,7 +60,7 @@ impl Archive {
             return Err(Error::ArchiveExists { path: root.to_path_buf() });
         }
         std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
-        let lock = take_writer_lock(root)?;
+        let lock = take_writer_lock(root, LOCK_PATIENCE)?;
         let key = passphrase.map(|p| ArchiveKey::create(root, p)).transpose()?;
         let db_key = key.as_ref().map(ArchiveKey::database_key);
         let store = Store::open_keyed(&root.join(DATABASE), OpenMode::Create, db_key.as_deref().map(String::as_str))?;
@@ -77,17 +77,18 @@ impl Archive {
     /// Opens an existing (unencrypted) archive for writing. Fails with `ArchiveInUse` when
     /// another process is writing to it, and with `Locked` when it is encrypted.
     pub fn open(root: &Path) -> Result<Archive> {
-        Archive::open_with(root, None, true)
+        Archive::open_with(root, None, true, LOCK_PATIENCE)
     }
 
     /// Opens an archive for reading only; works while another process writes to it.
     pub fn open_read_only(root: &Path) -> Result<Archive> {
-        Archive::open_with(root, None, false)
+        Archive::open_with(root, None, false, std::time::Duration::ZERO)
     }
 
     /// Opens for writing when possible, else read-only (for commands that only read).
     pub fn open_for_reading(root: &Path) -> Result<Archive> {
-        match Archive::open(root) {
+        // No waiting for the lock: a reader is as well served by a read-only handle.
+        match Archive::open_with(root, None, true, std::time::Duration::ZERO) {
             Err(Error::ArchiveInUse { .. }) => Archive::open_read_only(root),
             other => other,
         }
@@ -95,14 +96,16 @@ impl Archive {
 
     /// Unlocks an encrypted archive for writing; its index is rebuilt in memory.
     pub fn unlock(root: &Path, passphrase: &str) -> Result<Archive> {
-        Archive::open_with(root, Some(passphrase), true)
+        Archive::open_with(root, Some(passphrase), true, LOCK_PATIENCE)
     }
 
     /// Unlocks an encrypted archive for writing when possible, else read-only (a snapshot of
     /// the moment it was unlocked).
     pub fn unlock_for_reading(root: &Path, passphrase: &str) -> Result<Archive> {
-        match Archive::unlock(root, passphrase) {
-            Err(Error::ArchiveInUse { .. }) => Archive::open_with(root, Some(passphrase), false),
+        match Archive::open_with(root, Some(passphrase), true, std::time::Duration::ZERO) {
+            Err(Error::ArchiveInUse { .. }) => {
+                Archive::open_with(root, Some(passphrase), false, std::time::Duration::ZERO)
+            }
             other => other,
         }
     }
@@ -117,7 +120,12 @@ impl Archive {
         ArchiveKey::change_passphrase(root, old, new)
     }
 
-    fn open_with(root: &Path, passphrase: Option<&str>, writable: bool) -> Result<Archive> {
+    fn open_with(
+        root: &Path,
+        passphrase: Option<&str>,
+        writable: bool,
+        patience: std::time::Duration,
+    ) -> Result<Archive> {
         let encrypted = crypto::is_encrypted(root);
         if !root.join(DATABASE).exists() {
             return Err(Error::NoArchive { path: root.to_path_buf() });
@@ -127,7 +135,7 @@ impl Archive {
             (true, None) => return Err(Error::Locked { path: root.to_path_buf() }),
             (false, _) => None,
         };
-        let lock = if writable { Some(take_writer_lock(root)?) } else { None };
+        let lock = if writable { Some(take_writer_lock(root, patience)?) } else { None };
         let mode = if writable { OpenMode::Write } else { OpenMode::ReadOnly };
         let db_key = key.as_ref().map(ArchiveKey::database_key);
         let store = Store::open_keyed(&root.join(DATABASE), mode, db_key.as_deref().map(String::as_str))?;
@@ -573,13 +581,25 @@ fn involved_names(item: &Item) -> Vec<&str> {
     privacy::involved_people(item).into_iter().map(|(name, _)| name).collect()
 }
 
-fn take_writer_lock(root: &Path) -> Result<File> {
+/// How long a writer waits for the lock before calling the archive in use. A lock is held by
+/// an open file description, which a process forked at that moment shares until it runs its
+/// program: an archive closed and reopened at once by a program that starts other programs can
+/// find its own lock held for a few milliseconds.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(750);
+
+fn take_writer_lock(root: &Path, patience: std::time::Duration) -> Result<File> {
     let path = root.join(LOCK_FILE);
     let file = File::options().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io(&path, e))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::ArchiveInUse { path: root.to_path_buf() }),
-        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+    let deadline = std::time::Instant::now() + patience;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(15));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => return Err(Error::ArchiveInUse { path: root.to_path_buf() }),
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        }
     }
 }
 
