@@ -48,7 +48,7 @@ fn difference(a: &image::RgbImage, b: &image::RgbImage) -> f64 {
 }
 
 #[test]
-fn every_photo_gets_an_upright_grid_thumbnail_and_preview() {
+fn every_photo_gets_an_upright_grid_thumbnail_and_preview_on_demand() {
     let dir = temp();
     let mut archive = Archive::create(&dir.path().join("archive")).unwrap();
     let files = ["landscape_1.jpg", "landscape_6.jpg", "portrait_8.jpg", "flower.webp", "exif.png"];
@@ -56,8 +56,13 @@ fn every_photo_gets_an_upright_grid_thumbnail_and_preview() {
     assert!(report.failed.is_empty(), "{report:?}");
     for file in files {
         let item = added(&archive, &report, file);
+        // The import makes the grid thumbnail; the preview is made on first view.
+        let grid = archive.thumbs_dir().join(ThumbSize::Grid.file_name(&sha(&item)));
+        assert!(grid.is_file(), "{file}: no grid thumbnail at {}", grid.display());
+        let preview = archive.thumbs_dir().join(ThumbSize::Preview.file_name(&sha(&item)));
+        assert!(!preview.exists(), "{file}: the import made a preview nobody looked at");
         for size in [ThumbSize::Grid, ThumbSize::Preview] {
-            let path = archive.thumbs_dir().join(size.file_name(&sha(&item)));
+            let path = archive.thumbnail(&sha(&item), size).unwrap();
             assert!(path.is_file(), "{file}: no {size:?} thumbnail at {}", path.display());
             let (w, h) = decode(&path).dimensions();
             let ItemDetails::Photo(p) = &item.details else { panic!("{file} is not a photo") };
@@ -107,7 +112,7 @@ fn deleted_thumbnails_are_made_again_on_demand() {
     let mut archive = Archive::create(&dir.path().join("archive")).unwrap();
     let report = import(&mut archive, &[copy_photos(dir.path(), &["landscape_6.jpg"])]);
     let item = added(&archive, &report, "landscape_6.jpg");
-    let before = std::fs::read(archive.thumbs_dir().join(ThumbSize::Preview.file_name(&sha(&item)))).unwrap();
+    let before = std::fs::read(archive.thumbnail(&sha(&item), ThumbSize::Preview).unwrap()).unwrap();
     std::fs::remove_dir_all(archive.thumbs_dir()).unwrap();
 
     let path = archive.thumbnail(&sha(&item), ThumbSize::Preview).unwrap();

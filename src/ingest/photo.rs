@@ -36,7 +36,7 @@ pub fn photo_item(
     max_pixels: u64,
 ) -> Result<PhotoImport, String> {
     let mut meta = photo_meta::read_exif(bytes);
-    let (thumbnails, width, height) = match thumbs::render(bytes, kind, meta.orientation, max_pixels) {
+    let (thumbnails, width, height) = match thumbs::render_grid(bytes, kind, meta.orientation, max_pixels) {
         Ok(t) => {
             let (w, h) = (t.width, t.height);
             (Some(t), Some(w), Some(h))
