@@ -20,7 +20,14 @@ need_cargo() {
   if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
     export PATH="$HOME/.cargo/bin:$PATH"
   fi
-  command -v cargo >/dev/null 2>&1 || { echo "cargo is missing: install Rust with rustup first" >&2; exit 1; }
+  if ! command -v cargo >/dev/null 2>&1; then
+    # Debian 12's own rustc (1.63) is too old for the engine (1.89): rustup's stable toolchain.
+    echo "== installing Rust (rustup, stable, minimal profile)" >&2
+    need_apt curl ca-certificates build-essential
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --component rustfmt,clippy
+    export PATH="$HOME/.cargo/bin:$PATH"
+  fi
+  command -v cargo >/dev/null 2>&1 || { echo "cargo is missing and rustup could not install it" >&2; exit 1; }
 }
 
 # Installs the UI's node modules when package-lock.json changed since the last install.

@@ -16,7 +16,7 @@ n=${#files[@]}
 echo "${n} JPEGs, ${cores} cores"
 for threads in 1 "$cores"; do
   echo -n "walkout import, ${threads} thread(s): "
-  target/release/examples/import_speed --threads "$threads" "$@"
+  "${CARGO_TARGET_DIR:-target}/release/examples/import_speed" --threads "$threads" "$@"
 done
 out=$(mktemp -d)
 # One thread per convert, so that N processes use N cores (ImageMagick's OpenMP would otherwise
