@@ -6,6 +6,7 @@
 
 pub mod analysis;
 mod facets;
+mod guarded;
 pub mod query;
 pub mod snippet;
 

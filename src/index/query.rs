@@ -244,7 +244,9 @@ fn phrase_query(fields: TextFields, text: &str, collect: Option<&mut MatchTerms>
     match words.len() {
         0 => None,
         1 => Some(term_query(fields.plain, &words[0])),
-        _ => Some(Box::new(PhraseQuery::new(words.iter().map(|w| Term::from_field_text(fields.plain, w)).collect()))),
+        _ => Some(Box::new(super::guarded::Guarded(Box::new(PhraseQuery::new(
+            words.iter().map(|w| Term::from_field_text(fields.plain, w)).collect(),
+        ))))),
     }
 }
 
