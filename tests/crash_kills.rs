@@ -208,6 +208,10 @@ fn kill_loop(kills: u64, quotes: usize, photos_each_side: usize, sheet: usize) {
         if tally.rounds > 1 {
             std::fs::remove_dir_all(dir.path().join(format!("round-{}", tally.rounds - 1))).ok();
         }
+        // A long run reports as it goes, so that a run stopped early still says what it did.
+        if kills > 100 {
+            eprintln!("  round {} whole after {:.0} s: {tally:?}", tally.rounds, began.elapsed().as_secs_f64());
+        }
     }
     eprintln!(
         "crash test done in {:.0} s (clean import {:.1} s): {tally:?}, seed {seed}",
