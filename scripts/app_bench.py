@@ -64,10 +64,15 @@ def write_quotes(out, count, corpus):
                 path = candidate
                 break
     if path:
+        seen = set()
         with open(path, encoding="utf-8") as f:
             for line in f:
                 row = json.loads(line)
-                if row.get("text") and row.get("author"):
+                # The archive keeps one of the same quote twice: each text once, so that COUNT
+                # lines make COUNT items.
+                key = " ".join(row.get("text", "").split()).casefold()
+                if key and row.get("author") and key not in seen:
+                    seen.add(key)
                     base.append((row["text"], row["author"], row.get("lang") or "en"))
     if not base:
         for i in range(5000):
@@ -196,18 +201,20 @@ def launch(command, env, name):
         while interactive_ms is None:
             left = TIMEOUT_S - (time.monotonic() - started)
             if left <= 0:
-                raise RuntimeError(f"{name}: no 'interactive' line within {TIMEOUT_S:.0f} s; stderr: {log[-5:]}")
+                raise RuntimeError(f"{name}: no 'interactive' line within {TIMEOUT_S:.0f} s; stderr: {log[-12:]}")
             if not sel.select(timeout=left):
                 continue
             chunk = os.read(proc.stderr.fileno(), 65536)
             if not chunk:
-                raise RuntimeError(f"{name}: exited ({proc.wait()}) before 'interactive'; stderr: {log[-5:]}")
+                raise RuntimeError(f"{name}: exited ({proc.wait()}) before 'interactive'; stderr: {log[-12:]}")
             now = time.monotonic()
             buffered += chunk
             while b"\n" in buffered:
                 line, buffered = buffered.split(b"\n", 1)
                 text = line.decode("utf-8", "replace")
-                log.append(text)
+                # Backtrace frames are left out of the log kept for an error message.
+                if not text.lstrip()[:1].isdigit() and not text.lstrip().startswith("at "):
+                    log.append(text)
                 # `<name>: <step> <ms> ms`, printed by the program (its own clock from main()).
                 if text.startswith(name + ": "):
                     parts = text[len(name) + 2:].split()
@@ -236,6 +243,19 @@ def launch(command, env, name):
         sel.close()
         end_tree(proc)
         proc.stderr.close()
+
+
+def launch_retrying(command, env, name, failures):
+    """A launch; one that fails before it is interactive (a rare GTK start failure was seen under
+    heavy load) is recorded in `failures` and tried again, twice at most."""
+    for attempt in range(3):
+        try:
+            return launch(command, env, name)
+        except RuntimeError as e:
+            print(f"FAILED: {e}", file=sys.stderr)
+            failures.append({"program": name, "error": str(e)})
+            if attempt == 2:
+                raise
 
 
 def median_of(runs, key):
@@ -285,14 +305,14 @@ def measure(app, empty, archive, out, runs):
     load_before = loadavg()
     began = time.monotonic()
     results = {"empty": [], "app": []}
-    warmups = {}
+    warmups, failures = {}, []
     try:
         for key, command, name in programs:
             print(f"warm-up: {key}", file=sys.stderr)
-            warmups[key] = launch(command, env, name)
+            warmups[key] = launch_retrying(command, env, name, failures)
         for i in range(runs):
             for key, command, name in programs:
-                r = launch(command, env, name)
+                r = launch_retrying(command, env, name, failures)
                 results[key].append(r)
                 print(f"run {i + 1}/{runs} {key}: interactive {r['interactive_ms']:.0f} ms, PSS {r['pss_mib']:.1f} MiB",
                       file=sys.stderr)
@@ -326,6 +346,7 @@ def measure(app, empty, archive, out, runs):
         "summary": summary,
         "ratios": {"launch_app_over_empty": launch_ratio, "pss_app_over_empty": pss_ratio},
         "targets": targets,
+        "failed_launches": failures,
         "warm_up": warmups,
         "runs": results,
     }
@@ -351,6 +372,9 @@ def print_table(r):
     print("|---|---:|---|")
     for t in r["targets"]:
         print(f"| {t['target']} | {t['value']} | {'yes' if t['met'] else 'no'} |")
+    if r["failed_launches"]:
+        print(f"\n{len(r['failed_launches'])} launch(es) failed before interactive and were run again "
+              "(see failed_launches in the JSON).")
     print("\nPSS by process (median MiB):\n")
     names = sorted(set(s["empty"]["pss_mib_by_process_median"]) | set(s["app"]["pss_mib_by_process_median"]))
     print("| process | empty window | app |")

@@ -5,6 +5,7 @@
 #   scripts/app_bench.sh                       5 launches of each after 1 warm-up each
 #   WALKOUT_APP_BENCH_RUNS=9 scripts/app_bench.sh
 #   WALKOUT_APP_BENCH_ITEMS=10000 scripts/app_bench.sh   another archive size
+#   WALKOUT_APP_BENCH_SKIP_BUILD=1 scripts/app_bench.sh  measure the release binaries already built
 #   WALKOUT_CORPUS=DIR scripts/app_bench.sh    quotes from DIR/quotes/quotes_attributed.jsonl
 #                                              (default ../shared/corpora; made-up ones without)
 #
@@ -17,17 +18,21 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 need_apt xvfb xauth
 need_cargo
-need_ui_modules
+need_ui_modules >&2
 
 target="${CARGO_TARGET_DIR:-target}"
 runs="${WALKOUT_APP_BENCH_RUNS:-5}"
 items="${WALKOUT_APP_BENCH_ITEMS:-100000}"
 corpus="${WALKOUT_CORPUS:-../shared/corpora}"
 
-echo "== building the UI" >&2
-(cd ui && npm run --silent build)
-echo "== building release binaries" >&2
-cargo build --release -p walkout -p walkout-app -p walkout-empty-window --bins
+# Rebuilding the UI touches ui/dist, which makes cargo rebuild the app (a few minutes):
+# WALKOUT_APP_BENCH_SKIP_BUILD=1 measures the binaries already built.
+if [ "${WALKOUT_APP_BENCH_SKIP_BUILD:-}" != 1 ]; then
+  echo "== building the UI" >&2
+  (cd ui && npm run --silent build) >&2
+  echo "== building release binaries" >&2
+  cargo build --release -p walkout -p walkout-app -p walkout-empty-window --bins
+fi
 
 walkout="$target/release/walkout"
 archive="$target/bench/app-archive-$items"
@@ -39,7 +44,7 @@ if [ "$have" != "$items" ]; then
   mkdir -p "$target/bench"
   quotes="$target/bench/app-quotes-$items.jsonl"
   python3 scripts/app_bench.py quotes "$quotes" "$items" "$corpus"
-  "$walkout" --archive "$archive" init
+  "$walkout" --archive "$archive" init >&2
   "$walkout" --archive "$archive" import "$quotes" >/dev/null
   rm -f "$quotes"
   have=$("$walkout" --archive "$archive" stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"])')
