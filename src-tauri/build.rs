@@ -43,6 +43,7 @@ const COMMANDS: &[&str] = &[
     "enter_reading_room",
     "leave_reading_room",
     "browse_public",
+    "app_ready",
 ];
 
 fn main() {

@@ -10,6 +10,7 @@ mod bindings;
 mod commands;
 mod error;
 mod privacy;
+mod ready;
 mod state;
 mod thumbs;
 
@@ -17,13 +18,20 @@ use anyhow::Context;
 use tauri::Manager;
 
 fn main() -> anyhow::Result<()> {
+    ready::start();
     let root = state::archive_dir(std::env::args_os().skip(1), std::env::var_os("WALKOUT_ARCHIVE"))?;
     let archive = state::ArchiveState::open(&root)?;
     archives::remember(&root);
+    ready::report("archive-open");
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(archive)
         .manage(privacy::ReadingRoom::default())
+        .on_page_load(|_, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                ready::report("page-loaded");
+            }
+        })
         // Images reach the window only through this protocol, by hash (see thumbs.rs).
         .register_asynchronous_uri_scheme_protocol(thumbs::SCHEME, |ctx, request, responder| {
             let app = ctx.app_handle().clone();
@@ -75,6 +83,7 @@ fn main() -> anyhow::Result<()> {
             privacy::enter_reading_room,
             privacy::leave_reading_room,
             privacy::browse_public,
+            ready::app_ready,
         ])
         .run(tauri::generate_context!())
         .context("running the Walkout Archive window")

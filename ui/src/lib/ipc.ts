@@ -68,6 +68,8 @@ export const ipc = {
   changePassphrase: (old: string, next: string) => invoke<void>("change_passphrase", { old, new: next }),
   importPaths: (paths: string[]) => invoke<ImportReport>("import_paths", { paths }),
   cancelImport: () => invoke<void>("cancel_import"),
+  /** The first results are on screen (the shell reports it only when asked: WALKOUT_REPORT_READY=1). */
+  appReady: () => invoke<void>("app_ready"),
 };
 
 /** The event that carries ImportProgress while an import runs (see src-tauri commands.rs). */

@@ -1,0 +1,28 @@
+//! Launch timing for `scripts/app_bench.sh`. With `WALKOUT_REPORT_READY=1` the shell prints a
+//! line to stderr at each step of a start — the archive opened, the page loaded, the window
+//! interactive (its first results painted: the UI calls `app_ready`) — with the milliseconds
+//! since the process started. Without it, nothing is printed and nothing else happens.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+/// When the process started, if the start is to be reported.
+static STARTED: OnceLock<Option<Instant>> = OnceLock::new();
+
+/// Notes the start (call first thing in `main`).
+pub fn start() {
+    STARTED.get_or_init(|| std::env::var_os("WALKOUT_REPORT_READY").is_some_and(|v| v == "1").then(Instant::now));
+}
+
+/// Prints `walkout-app: <step> <ms> ms` when the start is reported.
+pub fn report(step: &str) {
+    if let Some(Some(started)) = STARTED.get() {
+        eprintln!("walkout-app: {step} {} ms", started.elapsed().as_millis());
+    }
+}
+
+/// The window shows its first results and answers input (called once, by the UI).
+#[tauri::command]
+pub fn app_ready() {
+    report("interactive");
+}
