@@ -301,7 +301,8 @@ pub fn markdown(results: &Value) -> String {
         }
         let _ = writeln!(md, "| search phase (all four engines open) | | | | {} |", mib(&search["peak_rss_kb"]));
         for what in NOT_MEASURED_YET {
-            let _ = writeln!(md, "| {what} | not measured by this harness: `scripts/bench_all.sh` runs it after | | | |");
+            let _ =
+                writeln!(md, "| {what} | not measured by this harness: `scripts/bench_all.sh` runs it after | | | |");
         }
         md.push('\n');
     }
