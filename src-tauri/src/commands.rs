@@ -152,21 +152,37 @@ pub async fn list_tags(
     state.read(Archive::tags)
 }
 
+/// An entity list (people, places, events) as the reading room may show it: only the names
+/// public items use, each with the count of those items (`items` sets it).
+fn in_the_room<T>(
+    archive: &Archive,
+    reading_room: &ReadingRoom,
+    all: Vec<T>,
+    names: impl FnOnce(crate::privacy::PublicView) -> std::collections::BTreeMap<String, u64>,
+    name: impl Fn(&T) -> &str,
+    items: impl Fn(T, u64) -> T,
+) -> walkout::Result<Vec<T>> {
+    if !reading_room.on() {
+        return Ok(all);
+    }
+    let public = keyed(names(public_view(archive)?));
+    Ok(all
+        .into_iter()
+        .filter_map(|entity| {
+            let count = public.get(&walkout::store::name_key(name(&entity))).copied();
+            count.map(|count| items(entity, count))
+        })
+        .collect())
+}
+
 #[tauri::command]
 pub async fn list_people(
     state: State<'_, ArchiveState>,
     reading_room: State<'_, ReadingRoom>,
 ) -> CommandResult<Vec<Person>> {
     state.read(|archive| {
-        let people = archive.people()?;
-        if !reading_room.on() {
-            return Ok(people);
-        }
-        let public = keyed(public_view(archive)?.people);
-        Ok(people
-            .into_iter()
-            .filter_map(|p| public.get(&walkout::store::name_key(&p.name)).map(|&items| Person { items, ..p }))
-            .collect())
+        let all = archive.people()?;
+        in_the_room(archive, &reading_room, all, |v| v.people, |p| &p.name, |p, items| Person { items, ..p })
     })
 }
 
@@ -176,15 +192,8 @@ pub async fn list_places(
     reading_room: State<'_, ReadingRoom>,
 ) -> CommandResult<Vec<Place>> {
     state.read(|archive| {
-        let places = archive.places()?;
-        if !reading_room.on() {
-            return Ok(places);
-        }
-        let public = keyed(public_view(archive)?.places);
-        Ok(places
-            .into_iter()
-            .filter_map(|p| public.get(&walkout::store::name_key(&p.name)).map(|&items| Place { items, ..p }))
-            .collect())
+        let all = archive.places()?;
+        in_the_room(archive, &reading_room, all, |v| v.places, |p| &p.name, |p, items| Place { items, ..p })
     })
 }
 
@@ -194,15 +203,8 @@ pub async fn list_events(
     reading_room: State<'_, ReadingRoom>,
 ) -> CommandResult<Vec<Event>> {
     state.read(|archive| {
-        let events = archive.events()?;
-        if !reading_room.on() {
-            return Ok(events);
-        }
-        let public = keyed(public_view(archive)?.events);
-        Ok(events
-            .into_iter()
-            .filter_map(|e| public.get(&walkout::store::name_key(&e.name)).map(|&items| Event { items, ..e }))
-            .collect())
+        let all = archive.events()?;
+        in_the_room(archive, &reading_room, all, |v| v.events, |e| &e.name, |e, items| Event { items, ..e })
     })
 }
 
@@ -535,4 +537,28 @@ pub async fn import_paths(app: AppHandle, paths: Vec<String>) -> CommandResult<I
 pub async fn cancel_import(state: State<'_, ArchiveState>) -> CommandResult<()> {
     state.open_archive()?.cancel_import.store(true, std::sync::atomic::Ordering::SeqCst);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reading_room_lists_only_people_of_public_items_with_their_public_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut archive = Archive::create(&dir.path().join("a")).unwrap();
+        walkout::demo::populate(&mut archive).unwrap();
+        archive.set_person_protection("A Seattle student", Some(true), None, None).unwrap();
+        let room = ReadingRoom::default();
+        let list = |room: &ReadingRoom| {
+            let all = archive.people().unwrap();
+            in_the_room(&archive, room, all, |v| v.people, |p| &p.name, |p, items| Person { items, ..p }).unwrap()
+        };
+        let everyone = list(&room);
+        assert!(everyone.iter().any(|p| p.name == "A Seattle student"), "{everyone:?}");
+        room.enter_for_test();
+        let shown = list(&room);
+        assert!(!shown.is_empty() && shown.len() < everyone.len(), "{shown:?}");
+        assert!(shown.iter().all(|p| p.name != "A Seattle student"), "{shown:?}");
+    }
 }
