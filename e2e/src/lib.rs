@@ -359,6 +359,18 @@ impl App {
         Ok(input)
     }
 
+    /// Types `query` into the search field and waits until the list shows its answer, so a
+    /// click that follows lands on a result of this search, not on a row of the list before it.
+    pub async fn search(&self, query: &str) -> Result<WebElement> {
+        let field = self.type_into("#search", query).await?;
+        if query.trim().is_empty() {
+            self.wait_gone(".list .count", "for “").await?;
+        } else {
+            self.wait_text(".list .count", &format!("for “{}”", query.trim())).await?;
+        }
+        Ok(field)
+    }
+
     /// Presses keys (with modifiers, e.g. `Key::Control + "n"`) on whatever has the focus.
     pub async fn press(&self, keys: impl Into<thirtyfour::common::keys::TypingData>) -> Result<()> {
         let active = self.driver.active_element().await?;

@@ -32,7 +32,7 @@ async fn search_as_you_type_highlights_the_hits() -> anyhow::Result<()> {
 #[tokio::test]
 async fn editing_a_quote_saves_its_words_and_date() -> anyhow::Result<()> {
     let app = App::start("edit-quote").await?;
-    app.type_into("#search", "Twin Cities").await?;
+    app.search("Twin Cities").await?;
     app.click_text(".list [role=option]", "Twin Cities belong to us").await?;
     app.wait_text(".pane blockquote", "Twin Cities belong to us").await?;
     app.click_text(".pane .footer button", "Edit").await?;
@@ -57,7 +57,7 @@ async fn editing_a_quote_saves_its_words_and_date() -> anyhow::Result<()> {
 
 /// Puts the search result showing `title` into the existing collection `name`.
 async fn add_to(app: &App, title: &str, name: &str) -> anyhow::Result<()> {
-    app.type_into("#search", title).await?;
+    app.search(title).await?;
     app.click_text(".list [role=option]", title).await?;
     app.wait_text(".pane", title).await?;
     app.click_text(".pane .footer button", "Add to collection").await?;

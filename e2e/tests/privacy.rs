@@ -42,7 +42,7 @@ async fn open_person(app: &App, name: &str) -> anyhow::Result<()> {
 /// article may quote the same words).
 async fn open_hit(app: &App, query: &str, title: &str) -> anyhow::Result<()> {
     app.click_text(".sidebar .row", "All items").await?;
-    app.type_into("#search", query).await?;
+    app.search(query).await?;
     app.click_text(".list [role=option]", title).await?;
     Ok(())
 }

@@ -28,7 +28,7 @@ fn select(paragraph: usize, passage: &str) -> String {
 #[tokio::test]
 async fn a_passage_of_an_article_is_saved_as_a_quote_that_cites_it() -> anyhow::Result<()> {
     let app = App::start("reader").await?;
-    app.type_into("#search", "tens of thousands").await?;
+    app.search("tens of thousands").await?;
     app.click_text(".list [role=option]", "Tens of thousands of students walk out").await?;
     app.click_text(".pane .footer button", "Read").await?;
     app.wait_text(".reader h1", "Tens of thousands of students walk out across the United States").await?;
