@@ -603,7 +603,7 @@ fn take_writer_lock(root: &Path, patience: std::time::Duration) -> Result<File> 
     }
 }
 
-fn validate(item: &Item) -> Result<()> {
+pub(crate) fn validate(item: &Item) -> Result<()> {
     if item.title.trim().is_empty() {
         return Err(Error::invalid("title", "must not be empty"));
     }

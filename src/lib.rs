@@ -21,6 +21,7 @@ pub mod purge;
 pub mod reading_room;
 pub mod search;
 pub mod store;
+pub mod undo;
 
 pub use archive::Archive;
 pub use date::EdtfDate;

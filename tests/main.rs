@@ -32,5 +32,6 @@ mod privacy;
 mod round_trip;
 mod search;
 mod thumbnails;
+mod undo;
 mod write_path_faults;
 mod writers_and_crashes;
