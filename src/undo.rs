@@ -99,7 +99,9 @@ impl Archive {
                         "SELECT c.name, ci.position FROM collection_items ci \
                          JOIN collections c ON c.id = ci.collection_id WHERE ci.item_id = ?1",
                     )?
-                    .query_map([id.to_string()], |r| Ok(CollectionPlace { collection: r.get(0)?, position: r.get(1)? }))?
+                    .query_map([id.to_string()], |r| {
+                        Ok(CollectionPlace { collection: r.get(0)?, position: r.get(1)? })
+                    })?
                     .collect::<rusqlite::Result<Vec<_>>>()?;
                 let quoted_by = tx
                     .prepare_cached("SELECT id FROM items WHERE source_item_id = ?1 ORDER BY id")?
@@ -153,10 +155,7 @@ impl Archive {
             {
                 return Err(Error::invalid(
                     "restore",
-                    format!(
-                        "the original file of {:?} ({sha}) is no longer in the archive folder",
-                        entry.item.title
-                    ),
+                    format!("the original file of {:?} ({sha}) is no longer in the archive folder", entry.item.title),
                 ));
             }
         }
@@ -170,7 +169,12 @@ impl Archive {
                     tx.prepare_cached(
                         "INSERT OR IGNORE INTO blobs (sha256, size, media_type, added_at) VALUES (?1, ?2, ?3, ?4)",
                     )?
-                    .execute(params![file.sha256, file.size as i64, file.media_type, file.added_at.to_rfc3339()])?;
+                    .execute(params![
+                        file.sha256,
+                        file.size as i64,
+                        file.media_type,
+                        file.added_at.to_rfc3339()
+                    ])?;
                 }
                 store::insert_item(tx, &entry.item)?;
                 for place in &entry.positions {

@@ -47,6 +47,8 @@ fn export_bindings() {
     export::<walkout::Collection>(&config);
     export::<walkout::ingest::ImportProgress>(&config);
     export::<walkout::ingest::ImportReport>(&config);
+    export::<walkout::undo::DeletedItem>(&config);
+    export::<walkout::undo::BulkChange>(&config);
     export::<crate::privacy::ReadingRoomStatus>(&config);
     export::<crate::privacy::PersonProtection>(&config);
     export::<crate::privacy::ItemPrivacy>(&config);

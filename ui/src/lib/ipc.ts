@@ -4,6 +4,8 @@ import { invoke } from "@tauri-apps/api/core";
 import type {
   AppError,
   ArchiveInfo,
+  BulkChange,
+  DeletedItem,
   Citation,
   Session,
   Collection,
@@ -42,7 +44,12 @@ export const ipc = {
   search: (request: SearchRequest) => invoke<SearchResults>("search", { request }),
   getItem: (id: string) => invoke<Item>("get_item", { id }),
   updateItem: (item: Item) => invoke<Item>("update_item", { item }),
-  deleteItem: (id: string) => invoke<void>("delete_item", { id }),
+  /** Deletes items; what comes back puts them back as they were (`restoreItems`, the undo). */
+  deleteItems: (ids: string[]) => invoke<DeletedItem[]>("delete_items", { ids }),
+  restoreItems: (deleted: DeletedItem[]) => invoke<void>("restore_items", { deleted }),
+  /** One change to many items; returns them as they were before, for `putBackItems`. */
+  editItems: (ids: string[], change: BulkChange) => invoke<Item[]>("edit_items", { ids, change }),
+  putBackItems: (items: Item[]) => invoke<void>("put_back_items", { items }),
   stats: () => invoke<Stats>("stats"),
   describeDate: (date: string) => invoke<string>("describe_date", { date }),
   listTags: () => invoke<TagCount[]>("list_tags"),

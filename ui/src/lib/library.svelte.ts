@@ -51,6 +51,11 @@ class Library {
 
   selectedId = $state<string | null>(null);
   selectedIndex = $state(-1);
+  /** Items picked together for a bulk edit (Ctrl+click, Shift+click, Shift+arrows, Ctrl+A):
+   * empty while one item is selected. Replaced, not mutated, so views follow it. */
+  marked = $state.raw<ReadonlySet<string>>(new Set());
+  /** Where a Shift range starts. */
+  #anchor = -1;
   /** The article open in the reader (it then takes the list's and the detail pane's place). */
   reading = $state<string | null>(null);
   /** The item saved last (a new quote), so views that show it can load again. */
@@ -82,6 +87,8 @@ class Library {
 
   /** Runs the search after `delay` ms; a newer call replaces a waiting one. */
   schedule(delay = 0): void {
+    // Other words or filters: a bulk selection of the results before no longer applies.
+    this.clearMarks();
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.refresh(), delay);
   }
@@ -161,6 +168,59 @@ class Library {
     if (hit) this.selectedId = hit.id;
   }
 
+  /** The items a bulk action applies to: the marked ones, else the selected one. */
+  get picked(): string[] {
+    if (this.marked.size > 0) return [...this.marked];
+    return this.selectedId ? [this.selectedId] : [];
+  }
+
+  /** A click on the row at `index`: alone, toggled into the selection (Ctrl), or the range
+   * from the last clicked row (Shift). */
+  pick(index: number, how: "one" | "toggle" | "range"): void {
+    const hit = this.hitAt(index);
+    if (!hit) return;
+    if (how === "one") {
+      this.clearMarks();
+      this.#anchor = index;
+      this.select(index);
+    } else if (how === "toggle") {
+      const next = new Set(this.marked);
+      if (next.size === 0 && this.selectedId) next.add(this.selectedId);
+      if (next.has(hit.id) && next.size > 1) next.delete(hit.id);
+      else next.add(hit.id);
+      this.#anchor = index;
+      this.marked = next.size > 1 ? next : new Set();
+      this.select(index);
+    } else {
+      const from = this.#anchor >= 0 ? this.#anchor : Math.max(0, this.selectedIndex);
+      const [low, high] = from <= index ? [from, index] : [index, from];
+      const next = new Set<string>();
+      for (let at = low; at <= high; at++) {
+        const inRange = this.hitAt(at);
+        if (inRange) next.add(inRange.id);
+      }
+      if (this.#anchor < 0) this.#anchor = from;
+      this.marked = next.size > 1 ? next : new Set();
+      this.select(index);
+    }
+  }
+
+  /** Marks every result of the search (all pages, not only those loaded). */
+  async markAll(): Promise<void> {
+    if (this.total < 2) return;
+    try {
+      const all = await ipc.search(this.request(0, this.total));
+      this.marked = new Set(all.hits.map((hit) => hit.id));
+    } catch (e) {
+      this.error = asAppError(e);
+    }
+  }
+
+  clearMarks(): void {
+    if (this.marked.size > 0) this.marked = new Set();
+    this.#anchor = -1;
+  }
+
   setFilter<K extends keyof Filters>(key: K, value: Filters[K]): void {
     this.filters = { ...this.filters, [key]: value };
     this.schedule();
@@ -206,6 +266,7 @@ class Library {
     this.view = { kind: "library" };
     this.selectedId = null;
     this.selectedIndex = -1;
+    this.clearMarks();
     void this.refresh();
   }
 
