@@ -153,7 +153,14 @@ async fn a_new_quote_is_typed_in_with_ctrl_n() -> anyhow::Result<()> {
     app.wait_text(".pane blockquote", "our classmates are afraid").await?;
     app.wait_text(".pane .attribution", "A Seattle student").await?;
     app.wait_sidebar_count("Quotes", "4").await?;
-    app.type_into("#search", "classmates afraid").await?;
+    app.search("classmates afraid").await?;
     app.wait_text(".list .count", "1 result").await?;
+
+    // Taken back: Ctrl+Z on the list deletes the new quote.
+    app.click_text(".list [role=option]", "our classmates are afraid").await?;
+    app.press(Key::Control + "z").await?;
+    app.wait_text(".toast", "Undone: Added").await?;
+    app.wait_sidebar_count("Quotes", "3").await?;
+    app.wait_text(".list .count", "0 results").await?;
     app.quit().await
 }

@@ -21,6 +21,24 @@ export async function deleteWithUndo(ids: string[]): Promise<void> {
   await Promise.all([archive.load(), library.refresh()]);
 }
 
+/** Records a change to one item (saved before this is called), undone by saving the item as
+ * it was. */
+export function changedWithUndo(label: string, before: Item, after?: () => Promise<void>): void {
+  undo.push(label, t("undo.undone", { what: label }), async () => {
+    await ipc.putBackItems([before]);
+    await after?.();
+  });
+}
+
+/** Records a new item, undone by deleting it. */
+export function addedWithUndo(item: Item): void {
+  const label = t("undo.added", { title: clip(item.title) });
+  undo.push(label, t("undo.undone", { what: label }), async () => {
+    await ipc.deleteItems([item.id]);
+    if (library.selectedId === item.id) library.selectedId = null;
+  });
+}
+
 /** Records a saved edit of one item, undone by saving it as it was. */
 export function editedWithUndo(saved: Item, before: Item): void {
   const label = t("undo.edited", { title: clip(saved.title) });
