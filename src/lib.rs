@@ -1,6 +1,6 @@
 //! Walkout Archive's engine: an offline archive of the quotes, photos and articles of a student
 //! movement. SQLite holds the truth, Tantivy a derived full-text index, and original files are
-//! stored by their SHA-256. The CLI (`src/bin/walkout.rs`) and the desktop app both drive it
+//! stored by their SHA-256. The CLI (`src/bin/walkout/`) and the desktop app both drive it
 //! through [`Archive`] alone.
 
 pub mod archive;
