@@ -21,8 +21,15 @@ pub fn report(step: &str) {
     }
 }
 
-/// The window shows its first results and answers input (called once, by the UI).
+/// The window shows its first results and answers input (called once, by the UI). `marks`
+/// are the UI's own moments of the start on the page's clock, of which `now` is the present:
+/// each is printed as a step `ui:<name>` at the process time it happened.
 #[tauri::command]
-pub fn app_ready() {
+pub fn app_ready(marks: Vec<(String, f64)>, now: f64) {
+    let Some(Some(started)) = STARTED.get() else { return };
+    let at = started.elapsed().as_secs_f64() * 1000.0;
+    for (name, when) in marks {
+        eprintln!("walkout-app: ui:{name} {:.0} ms", (at - (now - when)).max(0.0));
+    }
     report("interactive");
 }

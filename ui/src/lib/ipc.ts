@@ -76,7 +76,7 @@ export const ipc = {
   importPaths: (paths: string[]) => invoke<ImportReport>("import_paths", { paths }),
   cancelImport: () => invoke<void>("cancel_import"),
   /** The first results are on screen (the shell reports it only when asked: WALKOUT_REPORT_READY=1). */
-  appReady: () => invoke<void>("app_ready"),
+  appReady: (start: { marks: [string, number][]; now: number }) => invoke<void>("app_ready", start),
 };
 
 /** The event that carries ImportProgress while an import runs (see src-tauri commands.rs). */
