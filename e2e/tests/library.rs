@@ -164,3 +164,37 @@ async fn a_new_quote_is_typed_in_with_ctrl_n() -> anyhow::Result<()> {
     app.wait_text(".list .count", "0 results").await?;
     app.quit().await
 }
+
+#[tokio::test]
+async fn a_date_range_narrows_the_results_and_a_bad_date_is_explained() -> anyhow::Result<()> {
+    let app = App::start("date-range").await?;
+    app.wait_text(".list .count", "10 results").await?;
+    app.click(".chips button.dates").await?;
+
+    // A date the engine cannot read is explained; the range is not applied.
+    app.type_into(".range input[name=from]", "2026-13-45").await?;
+    app.click(".range button[type=submit]").await?;
+    app.wait_text(".range .range-error", "date").await?;
+    app.wait_text(".list .count", "10 results").await?;
+
+    // Everything in the demo record happened in 2026: a range that ends before it finds nothing.
+    app.type_into(".range input[name=from]", "").await?;
+    app.type_into(".range input[name=to]", "2025-12-31").await?;
+    app.click(".range button[type=submit]").await?;
+    app.wait_text(".list .count", "0 results").await?;
+    app.wait_text(".chips .chip.active", "until 2025-12-31").await?;
+
+    // The day of the national walkout: the items of that day, and those dated only by the year.
+    app.click(".chips button.dates").await?;
+    app.type_into(".range input[name=from]", "2026-01-30").await?;
+    app.type_into(".range input[name=to]", "2026-01-30").await?;
+    app.screenshot("date-range").await?;
+    app.click(".range button[type=submit]").await?;
+    app.wait_text(".chips .chip.active", "2026-01-30 – 2026-01-30").await?;
+    app.wait_text(".list .count", "10 results").await?;
+
+    // Removing the chip clears the range.
+    app.click(".chips .chip.active .chip-clear").await?;
+    app.wait_gone(".chips", "2026-01-30").await?;
+    app.quit().await
+}

@@ -23,9 +23,20 @@ export interface Filters {
   year: number | null;
   place: string | null;
   speaker: string | null;
+  /** A date range: items whose date overlaps it (EDTF dates, either end open). */
+  from: string | null;
+  to: string | null;
 }
 
-export const noFilters = (): Filters => ({ kind: null, tag: null, year: null, place: null, speaker: null });
+export const noFilters = (): Filters => ({
+  kind: null,
+  tag: null,
+  year: null,
+  place: null,
+  speaker: null,
+  from: null,
+  to: null,
+});
 
 class Library {
   query = $state("");
@@ -75,8 +86,8 @@ class Library {
       speaker: f.speaker,
       place: f.place,
       year: f.year,
-      from: null,
-      to: null,
+      from: f.from,
+      to: f.to,
       max_sensitivity: this.readingRoom ? "public" : null,
       // The grid groups photos by date, so it shows them newest first.
       sort: this.showsGrid ? "date_desc" : this.sort,
@@ -226,6 +237,12 @@ class Library {
     this.schedule();
   }
 
+  /** Sets both ends of the date range at once (null leaves an end open). */
+  setDates(from: string | null, to: string | null): void {
+    this.filters = { ...this.filters, from, to };
+    this.schedule();
+  }
+
   clearFilters(): void {
     this.filters = noFilters();
     this.schedule();
@@ -296,7 +313,15 @@ class Library {
 
   get hasFilters(): boolean {
     const f = this.filters;
-    return f.kind !== null || f.tag !== null || f.year !== null || f.place !== null || f.speaker !== null;
+    return (
+      f.kind !== null ||
+      f.tag !== null ||
+      f.year !== null ||
+      f.place !== null ||
+      f.speaker !== null ||
+      f.from !== null ||
+      f.to !== null
+    );
   }
 
   show(view: View, kind: ItemKind | null = null): void {
