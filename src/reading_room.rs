@@ -1,6 +1,7 @@
 //! The reading room: a mode for a shared school or library computer in which restricted and
 //! private items vanish from lists, hits, facet counts and snippets. The UI turns it on freely;
-//! turning it off needs the archive's PIN, stored only as an Argon2id hash.
+//! turning it off needs the archive's PIN, stored only as an Argon2id hash. Whether it is on is
+//! kept in the archive, so that quitting and starting the app again does not leave it.
 
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
@@ -11,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::store;
 
 const PIN_KEY: &str = "reading_room_pin";
+const ON_KEY: &str = "reading_room_on";
 
 impl Archive {
     /// Sets (or replaces) the PIN that leaves the reading room. At least 4 characters.
@@ -24,6 +26,16 @@ impl Archive {
             .map_err(|e| Error::invalid("pin", e.to_string()))?
             .to_string();
         self.write(|tx| store::meta_set(tx, PIN_KEY, &hash))
+    }
+
+    /// Records whether the reading room is on: the next start of the app opens in it.
+    pub fn set_reading_room_on(&mut self, on: bool) -> Result<()> {
+        self.write(|tx| store::meta_set(tx, ON_KEY, if on { "1" } else { "0" }))
+    }
+
+    /// Whether the reading room was left on.
+    pub fn reading_room_on(&self) -> Result<bool> {
+        Ok(store::meta_get(self.store.conn(), ON_KEY)?.as_deref() == Some("1"))
     }
 
     /// Whether a PIN has been set.

@@ -61,6 +61,9 @@ pub struct App {
     /// The X display the window is on (`:N`).
     pub display: String,
     name: String,
+    /// Where tauri-driver listens, and the app it starts (for `relaunch`).
+    driver_url: String,
+    app_bin: PathBuf,
     /// Screenshots taken, which picks each paint marker's colour.
     shots: AtomicU32,
     // Dropped after the driver: stops tauri-driver, then Xvfb, then removes the folders.
@@ -125,24 +128,15 @@ impl App {
         wait_for_port(port, processes.driver.as_mut().expect("just set")).await.context("tauri-driver")?;
         wait_for_port(native_port, processes.driver.as_mut().expect("just set")).await.context("WebKitWebDriver")?;
 
-        let mut caps = Capabilities::new();
-        caps.set(
-            "tauri:options",
-            json!({
-                "application": app_bin,
-                "args": ["--archive", archive],
-            }),
-        )?;
-        // A request that hangs (a session being torn down after a failure) gives up soon.
-        let driver = WebDriver::builder(format!("http://127.0.0.1:{port}"), caps)
-            .request_timeout(Duration::from_secs(60))
-            .await
-            .context("creating the WebDriver session (is webkit2gtk-driver installed?)")?;
+        let driver_url = format!("http://127.0.0.1:{port}");
+        let driver = session(&driver_url, &app_bin, &archive).await?;
         let app = App {
             driver,
             archive,
             display,
             name: name.to_string(),
+            driver_url,
+            app_bin,
             shots: AtomicU32::new(0),
             _processes: processes,
             _temp: temp,
@@ -151,6 +145,15 @@ impl App {
         // The window is ready when it shows which archive is open (and so has its first data).
         app.find(".sidebar .archive .name").await.context("the window did not show the open archive")?;
         Ok(app)
+    }
+
+    /// Quits the app and starts it again on the same archive, as a person closing the window
+    /// and opening the app again does.
+    pub async fn relaunch(&mut self) -> Result<()> {
+        self.driver.clone().quit().await?;
+        self.driver = session(&self.driver_url, &self.app_bin, &self.archive).await?;
+        self.find(".sidebar .archive .name").await.context("the relaunched window did not show the open archive")?;
+        Ok(())
     }
 
     /// Ends the session (closing the window); the processes stop when `self` drops.
@@ -444,6 +447,23 @@ fn retryable(error: &WebDriverError) -> bool {
 
 /// What an element shows: its `innerText`. (WebKitWebDriver's own element text leaves out
 /// some visible text, such as a line cut with an ellipsis.)
+/// A WebDriver session: tauri-driver starts the app on `archive`.
+async fn session(driver_url: &str, app_bin: &Path, archive: &Path) -> Result<WebDriver> {
+    let mut caps = Capabilities::new();
+    caps.set(
+        "tauri:options",
+        json!({
+            "application": app_bin,
+            "args": ["--archive", archive],
+        }),
+    )?;
+    // A request that hangs (a session being torn down after a failure) gives up soon.
+    WebDriver::builder(driver_url, caps)
+        .request_timeout(Duration::from_secs(60))
+        .await
+        .context("creating the WebDriver session (is webkit2gtk-driver installed?)")
+}
+
 pub async fn text_of(element: &WebElement) -> Result<String> {
     match element.prop("innerText").await? {
         Some(text) => Ok(text),

@@ -49,7 +49,7 @@ async fn open_hit(app: &App, query: &str, title: &str) -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn a_minor_is_restricted_everywhere_and_the_reading_room_hides_them() -> anyhow::Result<()> {
-    let app = App::start("privacy-minor").await?;
+    let mut app = App::start("privacy-minor").await?;
 
     // Mark a demo speaker as a minor in their protection panel.
     open_person(&app, "A Seattle student").await?;
@@ -107,6 +107,15 @@ async fn a_minor_is_restricted_everywhere_and_the_reading_room_hides_them() -> a
     app.wait_gone(".list li button", "A Seattle student").await?;
     assert_eq!(app.count(".person-panel").await?, 0, "their panel, open before, is closed");
     app.screenshot("privacy-reading-room-people").await?;
+
+    // Quitting the app and starting it again does not leave the room.
+    app.relaunch().await?;
+    wait_attr(&app, ".sidebar .reading-room .switch", "aria-checked", "true").await?;
+    app.wait_sidebar_count("All items", "9").await?;
+    app.wait_text(".list .count", "9 results").await?;
+    app.click_text(".sidebar .row", "People").await?;
+    app.wait_text(".list li button", "Students at the University of Minnesota").await?;
+    app.wait_gone(".list li button", "A Seattle student").await?;
 
     // Leaving asks for the PIN; a wrong one is refused in plain words.
     app.click(".sidebar .reading-room .switch").await?;

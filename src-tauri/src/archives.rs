@@ -104,6 +104,7 @@ pub async fn open_archive(
         let archive = run_blocking(move || Archive::open_for_reading(&root)).await?;
         let root = archive.root().to_path_buf();
         state.switch(archive, None)?;
+        reading_room.follow(&state);
         remember(&root);
         return Ok(());
     }
@@ -141,13 +142,18 @@ pub async fn create_archive(
     .await?;
     let root = archive.root().to_path_buf();
     state.switch(archive, passphrase)?;
+    reading_room.follow(&state);
     remember(&root);
     Ok(())
 }
 
 /// Unlocks the encrypted archive waiting for its passphrase; a wrong one is `wrong_passphrase`.
 #[tauri::command]
-pub async fn unlock_archive(state: State<'_, ArchiveState>, passphrase: String) -> CommandResult<()> {
+pub async fn unlock_archive(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    passphrase: String,
+) -> CommandResult<()> {
     let (root, locked) = state.where_()?;
     if !locked {
         return Ok(());
@@ -155,7 +161,9 @@ pub async fn unlock_archive(state: State<'_, ArchiveState>, passphrase: String) 
     let passphrase = Zeroizing::new(passphrase);
     let key = passphrase.clone();
     let archive = run_blocking(move || Archive::unlock_for_reading(&root, &key)).await?;
-    state.switch(archive, Some(passphrase))
+    state.switch(archive, Some(passphrase))?;
+    reading_room.follow(&state);
+    Ok(())
 }
 
 /// Closes the open encrypted archive: its keys leave memory until it is unlocked again.

@@ -27,6 +27,11 @@ fn main() -> anyhow::Result<()> {
         .plugin(tauri_plugin_dialog::init())
         .manage(archive)
         .manage(privacy::ReadingRoom::default())
+        .setup(|app| {
+            // An archive left in the reading room opens in it (a locked one: once unlocked).
+            app.state::<privacy::ReadingRoom>().follow(&app.state::<state::ArchiveState>());
+            Ok(())
+        })
         .on_page_load(|_, payload| {
             if payload.event() == tauri::webview::PageLoadEvent::Finished {
                 ready::report("page-loaded");

@@ -28,6 +28,13 @@ impl ReadingRoom {
         self.0.load(Ordering::SeqCst)
     }
 
+    /// Takes up the state the open archive was left in (at start, and when another archive or
+    /// this one unlocked opens): an archive left in the reading room opens in it.
+    pub fn follow(&self, state: &ArchiveState) {
+        let on = state.read(Archive::reading_room_on).unwrap_or(false);
+        self.0.store(on, Ordering::SeqCst);
+    }
+
     /// Turns it on, as entering does (for the shell's tests).
     #[cfg(test)]
     pub fn enter_for_test(&self) {
@@ -369,6 +376,13 @@ pub async fn enter_reading_room(
         None => {}
     }
     reading_room.0.store(true, Ordering::SeqCst);
+    // Kept in the archive: quitting the app does not leave the room. An archive that another
+    // process writes to cannot keep it; the room is on in this window all the same.
+    match state.write(|archive| archive.set_reading_room_on(true)) {
+        Ok(()) => {}
+        Err(e) if e.code == "read_only" || e.code == "busy" => {}
+        Err(e) => return Err(e),
+    }
     let has_pin = state.read(Archive::has_reading_room_pin)?;
     Ok(ReadingRoomStatus { on: true, has_pin, passphrase })
 }
@@ -397,6 +411,11 @@ pub async fn leave_reading_room(
             message: "that is neither this archive's PIN nor its passphrase; the reading room stays on".to_string(),
         });
     }
+    match state.write(|archive| archive.set_reading_room_on(false)) {
+        Ok(()) => {}
+        Err(e) if e.code == "read_only" || e.code == "busy" => {}
+        Err(e) => return Err(e),
+    }
     reading_room.0.store(false, Ordering::SeqCst);
     Ok(ReadingRoomStatus { on: false, has_pin, passphrase: open.is_encrypted() })
 }
@@ -421,6 +440,28 @@ pub async fn browse_public(state: State<'_, ArchiveState>, what: String) -> Comm
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_archive_left_in_the_reading_room_opens_in_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("a");
+        let mut archive = Archive::create(&root).unwrap();
+        archive.set_reading_room_pin("2468").unwrap();
+        archive.set_reading_room_on(true).unwrap();
+        drop(archive);
+
+        // The next start of the app: the shell takes up the archive's state.
+        let state = ArchiveState::open(&root).unwrap();
+        let room = ReadingRoom::default();
+        assert!(!room.on());
+        room.follow(&state);
+        assert!(room.on(), "quitting the app does not leave the reading room");
+        assert_eq!(writable(&room).unwrap_err().code, "reading_room");
+
+        state.write(|archive| archive.set_reading_room_on(false)).unwrap();
+        room.follow(&state);
+        assert!(!room.on());
+    }
 
     #[test]
     fn the_public_view_leaves_out_what_only_a_minors_quote_holds() {
