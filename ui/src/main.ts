@@ -2,7 +2,10 @@ import { mark } from "./lib/marks";
 mark("script");
 import { mount } from "svelte";
 import App from "./App.svelte";
+import { firstSearch } from "./lib/start";
 import "./app.css";
+
+void firstSearch();
 
 const target = document.getElementById("app");
 if (!target) throw new Error("index.html has no #app element");
