@@ -4,6 +4,7 @@
 const COMMANDS: &[&str] = &[
     "archive_info",
     "search",
+    "search_ids",
     "get_item",
     "update_item",
     "delete_items",

@@ -303,3 +303,24 @@ fn dir_size(dir: &std::path::Path) -> u64 {
         .map(|m| m.len())
         .sum()
 }
+
+#[test]
+fn all_the_ids_of_a_search_come_in_its_order_without_its_page_limits() {
+    let dir = temp();
+    let (_, mut archive) = demo_archive(dir.path());
+    for i in 0..70 {
+        add_quote(&mut archive, &format!("Walkout voice number {i} said we stay"), "en");
+    }
+    let request = SearchRequest { query: "walkout".into(), sort: SortOrder::DateDesc, ..Default::default() };
+    let full = archive.search(&SearchRequest { limit: 1000, ..request.clone() }).unwrap();
+    assert!(full.total > 70, "{}", full.total);
+    let ids = archive.search_ids(&SearchRequest { offset: 40, limit: 5, ..request.clone() }).unwrap();
+    assert_eq!(ids, full.hits.iter().map(|h| h.id).collect::<Vec<_>>(), "every match, in the same order");
+
+    // Filters apply as they do to the search.
+    let quotes = SearchRequest { kinds: vec![ItemKind::Quote], ..request };
+    let only_quotes = archive.search_ids(&quotes).unwrap();
+    assert_eq!(only_quotes.len() as u64, archive.search(&quotes).unwrap().total);
+    assert!(only_quotes.len() < ids.len());
+    assert!(archive.search_ids(&SearchRequest { query: "zzzqqq".into(), ..Default::default() }).unwrap().is_empty());
+}

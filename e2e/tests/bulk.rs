@@ -104,6 +104,11 @@ async fn many_items_are_tagged_collected_and_rated_at_once_and_each_change_is_un
     app.find(".list [role=listbox]").await?.send_keys(Key::Escape).await?;
     app.wait_gone(".pane", "items selected").await?;
     app.find(".pane .head .id").await?;
+
+    // Ctrl+A picks every result of the search, loaded or not.
+    app.find(".list [role=listbox]").await?.send_keys(Key::Control + "a").await?;
+    app.wait_text(".pane .bulk", "10 items selected").await?;
+    assert_eq!(app.count(".list [role=option][aria-selected=true]").await?, app.count(".list [role=option]").await?);
     app.quit().await
 }
 

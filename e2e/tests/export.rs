@@ -84,3 +84,20 @@ async fn a_citation_is_copied_in_three_styles_and_never_for_a_restricted_item() 
     app.wait_text(".pane .citation .withheld", "stays in the archive (restricted)").await?;
     app.quit().await
 }
+
+#[tokio::test]
+async fn the_results_of_a_search_are_exported_whole() -> anyhow::Result<()> {
+    let app = App::start("export-results").await?;
+    app.search("students").await?;
+    let count = app.wait_text(".list .count", "for “students”").await?;
+    let n: usize = count.split_whitespace().next().and_then(|w| w.parse().ok()).expect("a count");
+    app.click(".list .export-results").await?;
+    app.wait_text("dialog[open] .sub", &format!("{n} items: the results for “students”")).await?;
+    app.click_text("dialog[open] .format", "CSV").await?;
+    let out = app.archive.parent().expect("a temp folder").join("exports/students");
+    app.type_into("dialog[open] .path-row input", out.to_str().expect("UTF-8")).await?;
+    app.click("dialog[open] button[type=submit]").await?;
+    app.wait_text("dialog[open] h2", "Export finished").await?;
+    app.wait_text("dialog[open] h3", &format!("Exported {n} items")).await?;
+    app.quit().await
+}

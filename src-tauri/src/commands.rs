@@ -79,6 +79,20 @@ pub async fn search(
     state.read(|archive| archive.search(&request))
 }
 
+/// The ids of every result of a search, in order (selecting or exporting all the results):
+/// no snippets, no items, whatever their number.
+#[tauri::command]
+pub async fn search_ids(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    mut request: SearchRequest,
+) -> CommandResult<Vec<Id>> {
+    if reading_room.on() {
+        request.max_sensitivity = Some(Sensitivity::Public);
+    }
+    state.read(|archive| archive.search_ids(&request))
+}
+
 #[tauri::command]
 pub async fn get_item(
     state: State<'_, ArchiveState>,

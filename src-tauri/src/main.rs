@@ -49,6 +49,7 @@ fn main() -> anyhow::Result<()> {
         .invoke_handler(tauri::generate_handler![
             commands::archive_info,
             commands::search,
+            commands::search_ids,
             commands::get_item,
             commands::update_item,
             commands::delete_items,

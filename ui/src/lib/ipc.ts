@@ -42,6 +42,8 @@ export function asAppError(value: unknown): AppError {
 export const ipc = {
   archiveInfo: () => invoke<ArchiveInfo>("archive_info"),
   search: (request: SearchRequest) => invoke<SearchResults>("search", { request }),
+  /** Every result's id, in order (no snippets): for selecting or exporting all of them. */
+  searchIds: (request: SearchRequest) => invoke<string[]>("search_ids", { request }),
   getItem: (id: string) => invoke<Item>("get_item", { id }),
   updateItem: (item: Item) => invoke<Item>("update_item", { item }),
   /** Deletes items; what comes back puts them back as they were (`restoreItems`, the undo). */

@@ -220,8 +220,7 @@ class Library {
   async markAll(): Promise<void> {
     if (this.total < 2) return;
     try {
-      const all = await ipc.search(this.request(0, this.total));
-      this.marked = new Set(all.hits.map((hit) => hit.id));
+      this.marked = new Set(await ipc.searchIds(this.request()));
     } catch (e) {
       this.error = asAppError(e);
     }
