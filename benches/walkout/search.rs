@@ -407,8 +407,32 @@ impl BareSnippets {
     }
 }
 
+/// `WALKOUT_BENCH_ONLY_OURS=1`: time `Archive::search` alone, to profile it (`perf record …
+/// --phase search`) without the baselines (and without building the bare + snippets index).
+fn only_ours(work: &Path, budget: Duration) -> Result<Value, String> {
+    let archive = Archive::open(&work.join(ARCHIVE_DIR)).map_err(|e| e.to_string())?;
+    let mut rows = Vec::new();
+    let mut all = Vec::new();
+    for spec in &QUERIES {
+        let request = request(spec)?;
+        let first = archive.search(&request).map_err(|e| e.to_string())?;
+        let ours = measure(budget, &mut || archive.search(&request).map(|r| r.hits.len()).map_err(|e| e.to_string()))?;
+        rows.push(json!({ "name": spec.name, "typed": spec.typed, "ours": summary(&ours, first.total) }));
+        all.push(ours);
+    }
+    Ok(json!({
+        "limit": 20,
+        "seconds_per_query_and_engine": budget.as_secs_f64(),
+        "queries": rows,
+        "mix": { "ours": mix(&all.iter().collect::<Vec<_>>()) },
+    }))
+}
+
 pub fn run(work: &Path, seconds: f64) -> Result<Value, String> {
     let budget = Duration::from_secs_f64(seconds);
+    if std::env::var_os("WALKOUT_BENCH_ONLY_OURS").is_some_and(|v| v == "1") {
+        return only_ours(work, budget);
+    }
     let archive = Archive::open(&work.join(ARCHIVE_DIR)).map_err(|e| e.to_string())?;
     let fts5 =
         Connection::open_with_flags(work.join(FTS5_DB), OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| e.to_string())?;
