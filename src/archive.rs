@@ -465,13 +465,16 @@ impl Archive {
         let raw = self.index.search(request)?;
         let mut hits = Vec::with_capacity(raw.hits.len());
         let today = self.now().date_naive();
+        // The page's items in one query per table, and the protection of everyone in them.
+        let ids: Vec<Id> = raw.hits.iter().map(|(id, _)| *id).collect();
+        let items = store::get_items(self.store.conn(), &ids)?;
+        let people = store::privacy_of(self.store.conn(), items.values().flat_map(involved_names))?;
         for (id, score) in raw.hits {
             // A read-only handle may see an index a moment behind the database.
-            let Some(item) = store::get_item(self.store.conn(), id)? else { continue };
-            let mut hit = hit(&item, score, &raw.terms);
+            let Some(item) = items.get(&id) else { continue };
+            let mut hit = hit(item, score, &raw.terms);
             // Lists flag what the reading room and exports keep back: the effective sensitivity.
-            let people = store::privacy_of(self.store.conn(), involved_names(&item))?;
-            hit.sensitivity = privacy::effective_sensitivity(&item, &people, today);
+            hit.sensitivity = privacy::effective_sensitivity(item, &people, today);
             hits.push(hit);
         }
         Ok(SearchResults { total: raw.total, hits, facets: raw.facets, corrected: raw.corrected })

@@ -179,7 +179,7 @@ fn reading_every_item_at_once_gives_what_reading_each_gives() {
     // `all_items` (exports, reindex) reads the link tables in one pass each; it must agree with
     // `get`, link order included.
     let dir = temp();
-    let (_, mut archive) = demo_archive(dir.path());
+    let (root, mut archive) = demo_archive(dir.path());
     for n in 0..12 {
         let mut item = walkout::Item::quote(format!("Quote number {n}"), archive.now());
         item.tags = ["zeta", "Alpha", "beta", "Mu"].iter().take(n % 5).map(|t| t.to_string()).collect();
@@ -196,6 +196,15 @@ fn reading_every_item_at_once_gives_what_reading_each_gives() {
     assert!(all.iter().any(|i| i.people.len() == 3 && i.redactions.len() == 2));
     for item in &all {
         assert_eq!(item, &archive.get(item.id).unwrap(), "{}", item.title);
+    }
+    // A search hydrates its page of hits in one query per table: the same items again.
+    let store = walkout::store::Store::open(&root.join("archive.sqlite"), walkout::store::OpenMode::ReadOnly).unwrap();
+    let mut ids: Vec<walkout::Id> = all.iter().map(|i| i.id).rev().collect();
+    ids.push(walkout::model::new_id());
+    let page = walkout::store::get_items(store.conn(), &ids).unwrap();
+    assert_eq!(page.len(), all.len());
+    for item in &all {
+        assert_eq!(&page[&item.id], item, "{}", item.title);
     }
 }
 

@@ -90,6 +90,17 @@ const QUERIES: [QuerySpec; 7] = [
 struct Samples {
     micros: Vec<f64>,
     hits: usize,
+    /// This thread's CPU time over the timed runs, per run: unlike the latencies, it does not
+    /// grow when other processes take the cores (the machine is shared).
+    cpu_micros_per_run: f64,
+}
+
+/// CPU time this thread has used, in microseconds.
+fn thread_cpu_micros() -> f64 {
+    let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `t` is a valid timespec for the call to fill.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    t.tv_sec as f64 * 1e6 + t.tv_nsec as f64 / 1e3
 }
 
 /// Runs `query` until warm, then for `budget` (at least `MIN_SAMPLES` times).
@@ -104,13 +115,15 @@ fn measure(budget: Duration, query: &mut dyn FnMut() -> Result<usize, String>) -
     }
     let mut micros = Vec::new();
     let mut hits = 0;
+    let cpu_started = thread_cpu_micros();
     let started = Instant::now();
     while micros.len() < MIN_SAMPLES || (started.elapsed() < budget && micros.len() < MAX_SAMPLES) {
         let t = Instant::now();
         hits = query()?;
         micros.push(t.elapsed().as_secs_f64() * 1e6);
     }
-    Ok(Samples { micros, hits })
+    let cpu_micros_per_run = (thread_cpu_micros() - cpu_started) / micros.len() as f64;
+    Ok(Samples { micros, hits, cpu_micros_per_run })
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -128,6 +141,7 @@ fn summary(samples: &Samples, matches: u64) -> Value {
         "mean_us": mean,
         "qps": 1e6 / mean,
         "samples": sorted.len(),
+        "cpu_us_per_query": samples.cpu_micros_per_run,
         "hits": samples.hits,
         "matches": matches,
     })
@@ -156,7 +170,14 @@ fn mix(per_query: &[&Samples]) -> Value {
     let mean_of_means: f64 =
         per_query.iter().map(|s| s.micros.iter().sum::<f64>() / s.micros.len() as f64).sum::<f64>()
             / per_query.len() as f64;
-    json!({ "p50_us": at(0.50), "p99_us": at(0.99), "mean_us": mean_of_means, "qps": 1e6 / mean_of_means })
+    let cpu = per_query.iter().map(|s| s.cpu_micros_per_run).sum::<f64>() / per_query.len() as f64;
+    json!({
+        "p50_us": at(0.50),
+        "p99_us": at(0.99),
+        "mean_us": mean_of_means,
+        "qps": 1e6 / mean_of_means,
+        "cpu_us_per_query": cpu,
+    })
 }
 
 fn request(spec: &QuerySpec) -> Result<SearchRequest, String> {
@@ -407,8 +428,32 @@ impl BareSnippets {
     }
 }
 
+/// `WALKOUT_BENCH_ONLY_OURS=1`: time `Archive::search` alone, to profile it (`perf record …
+/// --phase search`) without the baselines (and without building the bare + snippets index).
+fn only_ours(work: &Path, budget: Duration) -> Result<Value, String> {
+    let archive = Archive::open(&work.join(ARCHIVE_DIR)).map_err(|e| e.to_string())?;
+    let mut rows = Vec::new();
+    let mut all = Vec::new();
+    for spec in &QUERIES {
+        let request = request(spec)?;
+        let first = archive.search(&request).map_err(|e| e.to_string())?;
+        let ours = measure(budget, &mut || archive.search(&request).map(|r| r.hits.len()).map_err(|e| e.to_string()))?;
+        rows.push(json!({ "name": spec.name, "typed": spec.typed, "ours": summary(&ours, first.total) }));
+        all.push(ours);
+    }
+    Ok(json!({
+        "limit": 20,
+        "seconds_per_query_and_engine": budget.as_secs_f64(),
+        "queries": rows,
+        "mix": { "ours": mix(&all.iter().collect::<Vec<_>>()) },
+    }))
+}
+
 pub fn run(work: &Path, seconds: f64) -> Result<Value, String> {
     let budget = Duration::from_secs_f64(seconds);
+    if std::env::var_os("WALKOUT_BENCH_ONLY_OURS").is_some_and(|v| v == "1") {
+        return only_ours(work, budget);
+    }
     let archive = Archive::open(&work.join(ARCHIVE_DIR)).map_err(|e| e.to_string())?;
     let fts5 =
         Connection::open_with_flags(work.join(FTS5_DB), OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| e.to_string())?;

@@ -5,7 +5,7 @@
 
 use tantivy::Index;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
 };
 
 /// Folded words, no stemming: exact words, phrases, prefixes and typo tolerance.
@@ -25,6 +25,27 @@ pub fn analyzer(name: &str) -> TextAnalyzer {
         ENGLISH => base.filter(Stemmer::new(Language::English)).build(),
         SPANISH => base.filter(Stemmer::new(Language::Spanish)).build(),
         _ => base.build(),
+    }
+}
+
+/// The last step of the stemming analyzer `name` alone: it stems one word already split, folded
+/// and lowercased by `PLAIN` (see `stem`). `None` for an analyzer that does not stem.
+pub fn stemmer(name: &str) -> Option<TextAnalyzer> {
+    let language = match name {
+        ENGLISH => Language::English,
+        SPANISH => Language::Spanish,
+        _ => return None,
+    };
+    Some(TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(language)).build())
+}
+
+/// The stem of a `PLAIN` term: what the stemming analyzer makes of the same word, since it is
+/// `PLAIN` followed by the stemmer.
+pub fn stem(stemmer: &mut TextAnalyzer, term: &str) -> String {
+    let mut stream = stemmer.token_stream(term);
+    match stream.next() {
+        Some(token) => token.text.clone(),
+        None => term.to_string(),
     }
 }
 

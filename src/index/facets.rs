@@ -3,11 +3,15 @@
 //! global ordinals (built once per set of segments, not per search), and turns into text only
 //! the values it reports. Tantivy's `FacetCollector` resolves every distinct value of the
 //! matches to text on every search, which cost more than the search itself (BENCHMARKS.md).
+//!
+//! Each segment's term ordinals are also read out of its columns once, into plain arrays kept
+//! while the segment lives: counting a match is then an array read per facet instead of a
+//! column lookup (a third of a search's time at 1M items went to those lookups).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tantivy::columnar::Column;
+use tantivy::columnar::Cardinality;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
@@ -27,10 +31,147 @@ struct GlobalValues {
 pub(super) struct FacetTables {
     segments: Vec<SegmentId>,
     facets: Vec<GlobalValues>,
+    /// For each segment (by its ordinal in the searcher), every document's term ordinals.
+    docs: Vec<Arc<SegmentOrds>>,
+}
+
+/// Term ordinals stored as narrow as a segment's dictionary allows.
+enum Narrow {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+}
+
+impl Narrow {
+    fn for_values(max: u32, capacity: usize) -> Narrow {
+        if max <= u32::from(u8::MAX) {
+            Narrow::U8(Vec::with_capacity(capacity))
+        } else if max <= u32::from(u16::MAX) {
+            Narrow::U16(Vec::with_capacity(capacity))
+        } else {
+            Narrow::U32(Vec::with_capacity(capacity))
+        }
+    }
+
+    fn push(&mut self, value: u32) {
+        // `for_values` chose a width that holds every value pushed.
+        match self {
+            Narrow::U8(v) => v.push(value as u8),
+            Narrow::U16(v) => v.push(value as u16),
+            Narrow::U32(v) => v.push(value),
+        }
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> u32 {
+        match self {
+            Narrow::U8(v) => v.get(i).map_or(0, |&x| u32::from(x)),
+            Narrow::U16(v) => v.get(i).map_or(0, |&x| u32::from(x)),
+            Narrow::U32(v) => v.get(i).copied().unwrap_or(0),
+        }
+    }
+}
+
+/// One facet's values for every document of a segment, as term ordinal + 1 (0: no value).
+enum DocOrds {
+    /// The segment has no such column.
+    Absent,
+    /// At most one value per document: by document.
+    Single(Narrow),
+    /// Several values: document `d`'s are `values[starts[d]..starts[d + 1]]`.
+    Multi { starts: Vec<u32>, values: Narrow },
+}
+
+impl DocOrds {
+    fn read(segment: &SegmentReader, field: &str) -> Result<DocOrds> {
+        let Some(column) = segment.fast_fields().str(field)? else { return Ok(DocOrds::Absent) };
+        let max = u32::try_from(column.dictionary().num_terms()).unwrap_or(u32::MAX);
+        let ords = column.ords();
+        let docs = segment.max_doc();
+        // Every row's ordinal decoded in one call, then each document's rows picked from it.
+        let mut all = vec![0u64; ords.values.num_vals() as usize];
+        ords.values.get_range(0, &mut all);
+        let slot = |ord: u64| u32::try_from(ord).unwrap_or(u32::MAX - 1) + 1;
+        if ords.get_cardinality() == Cardinality::Full && all.len() == docs as usize {
+            let mut by_doc = Narrow::for_values(max, docs as usize);
+            all.iter().for_each(|&ord| by_doc.push(slot(ord)));
+            return Ok(DocOrds::Single(by_doc));
+        }
+        let mut starts = Vec::with_capacity(docs as usize + 1);
+        let mut values = Narrow::for_values(max, docs as usize);
+        let mut single = true;
+        let mut at = 0u32;
+        starts.push(0);
+        for doc in 0..docs {
+            let rows = ords.index.value_row_ids(doc);
+            single &= rows.len() <= 1;
+            for row in rows {
+                values.push(all.get(row as usize).map_or(0, |&ord| slot(ord)));
+                at += 1;
+            }
+            starts.push(at);
+        }
+        if !single {
+            return Ok(DocOrds::Multi { starts, values });
+        }
+        // Spread to one slot per document, 0 where a document has none.
+        let mut by_doc = Narrow::for_values(max, docs as usize);
+        for doc in 0..docs as usize {
+            let (from, to) = (starts[doc], starts[doc + 1]);
+            by_doc.push(if to > from { values.get(from as usize) } else { 0 });
+        }
+        Ok(DocOrds::Single(by_doc))
+    }
+
+    /// Adds one to the count of each of the document's values (`counts` by ordinal + 1).
+    #[inline]
+    fn count(&self, doc: DocId, counts: &mut [u32]) {
+        match self {
+            DocOrds::Absent => {}
+            DocOrds::Single(values) => {
+                let v = values.get(doc as usize) as usize;
+                if let Some(n) = counts.get_mut(v) {
+                    *n += 1;
+                }
+            }
+            DocOrds::Multi { starts, values } => {
+                let doc = doc as usize;
+                let (Some(&from), Some(&to)) = (starts.get(doc), starts.get(doc + 1)) else { return };
+                for i in from..to {
+                    if let Some(n) = counts.get_mut(values.get(i as usize) as usize) {
+                        *n += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every facet's ordinals for one segment's documents, in `FACET_NAMES` order.
+struct SegmentOrds {
+    id: SegmentId,
+    facets: Vec<DocOrds>,
 }
 
 impl FacetTables {
-    fn build(searcher: &Searcher) -> Result<FacetTables> {
+    /// Builds the tables for `searcher`'s segments, reusing the document ordinals of the
+    /// segments `previous` already read.
+    fn build(searcher: &Searcher, previous: Option<&FacetTables>) -> Result<FacetTables> {
+        let mut docs = Vec::with_capacity(searcher.segment_readers().len());
+        for segment in searcher.segment_readers() {
+            let id = segment.segment_id();
+            let known = previous.and_then(|p| p.docs.iter().find(|d| d.id == id));
+            docs.push(match known {
+                Some(known) => known.clone(),
+                None => Arc::new(SegmentOrds {
+                    id,
+                    facets: FACET_NAMES
+                        .iter()
+                        .map(|name| DocOrds::read(segment, &field_name(name)))
+                        .collect::<Result<_>>()?,
+                }),
+            });
+        }
         let mut facets = Vec::with_capacity(FACET_NAMES.len());
         for name in FACET_NAMES {
             let field = field_name(name);
@@ -60,7 +201,7 @@ impl FacetTables {
             }
             facets.push(values);
         }
-        Ok(FacetTables { segments: segment_ids(searcher), facets })
+        Ok(FacetTables { segments: segment_ids(searcher), facets, docs })
     }
 
     /// The `limit` most frequent values of facet `i` (all when `None`), most frequent first,
@@ -90,7 +231,7 @@ impl FacetCache {
         if let Some(tables) = cached.as_ref().filter(|t| t.segments == segment_ids(searcher)) {
             return Ok(tables.clone());
         }
-        let tables = Arc::new(FacetTables::build(searcher)?);
+        let tables = Arc::new(FacetTables::build(searcher, cached.as_deref())?);
         *cached = Some(tables.clone());
         Ok(tables)
     }
@@ -114,13 +255,15 @@ impl tantivy::collector::Collector for FacetCounts {
     type Child = SegmentCounts;
 
     fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentCounts> {
-        let mut columns = Vec::with_capacity(FACET_NAMES.len());
-        for (i, name) in FACET_NAMES.iter().enumerate() {
-            let map = self.0.facets[i].per_segment.get(segment as usize).map_or(0, Vec::len);
-            let column = reader.fast_fields().str(&field_name(name))?.map(|c| c.ords().clone());
-            columns.push((column, vec![0u32; map]));
-        }
-        Ok(SegmentCounts { tables: self.0.clone(), segment: segment as usize, columns })
+        let segment = segment as usize;
+        let docs =
+            self.0.docs.get(segment).filter(|d| d.id == reader.segment_id()).cloned().ok_or_else(|| {
+                tantivy::TantivyError::InternalError("facet tables built for other segments".to_string())
+            })?;
+        // Counts by term ordinal + 1 (slot 0: documents without a value).
+        let counts =
+            self.0.facets.iter().map(|f| vec![0u32; f.per_segment.get(segment).map_or(0, Vec::len) + 1]).collect();
+        Ok(SegmentCounts { tables: self.0.clone(), segment, docs, counts })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -140,37 +283,34 @@ impl tantivy::collector::Collector for FacetCounts {
     }
 }
 
-/// One segment's counts, by term ordinal.
+/// One segment's counts, by term ordinal + 1.
 pub(super) struct SegmentCounts {
     tables: Arc<FacetTables>,
     segment: usize,
-    columns: Vec<(Option<Column<u64>>, Vec<u32>)>,
+    docs: Arc<SegmentOrds>,
+    counts: Vec<Vec<u32>>,
 }
 
 impl tantivy::collector::SegmentCollector for SegmentCounts {
     type Fruit = Vec<Vec<u64>>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        for (column, counts) in &mut self.columns {
-            if let Some(column) = column {
-                for ord in column.values_for_doc(doc) {
-                    if let Some(n) = counts.get_mut(ord as usize) {
-                        *n += 1;
-                    }
-                }
-            }
+        for (ords, counts) in self.docs.facets.iter().zip(&mut self.counts) {
+            ords.count(doc, counts);
         }
     }
 
     fn harvest(self) -> Vec<Vec<u64>> {
-        self.columns
+        self.counts
             .into_iter()
             .zip(&self.tables.facets)
-            .map(|((_, counts), facet)| {
+            .map(|(counts, facet)| {
                 let mut global = vec![0u64; facet.names.len()];
                 let map = &facet.per_segment[self.segment];
-                for (ord, n) in counts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
-                    global[map[ord] as usize] += u64::from(n);
+                for (slot, n) in counts.into_iter().enumerate().skip(1).filter(|(_, n)| *n > 0) {
+                    if let Some(&g) = map.get(slot - 1) {
+                        global[g as usize] += u64::from(n);
+                    }
                 }
                 global
             })

@@ -18,21 +18,24 @@ pub struct Snippet {
 /// when nothing in it matches.
 pub fn highlight(text: &str, terms: &MatchTerms, stemming: Stemming, max_chars: usize) -> Option<Snippet> {
     let plain = analysis::tokens(&mut analysis::analyzer(PLAIN), text);
-    let stems = match stemming {
-        Stemming::English => Some((analysis::tokens(&mut analysis::analyzer(ENGLISH), text), &terms.english)),
-        Stemming::Spanish => Some((analysis::tokens(&mut analysis::analyzer(SPANISH), text), &terms.spanish)),
+    // The stemming analyzers are `PLAIN` plus a stemmer, so a word's stem is its `PLAIN` term
+    // stemmed: the text is split once, and a word is stemmed only when its folded form did not
+    // already match.
+    let mut stems = match stemming {
+        Stemming::English => analysis::stemmer(ENGLISH).map(|s| (s, &terms.english)),
+        Stemming::Spanish => analysis::stemmer(SPANISH).map(|s| (s, &terms.spanish)),
         Stemming::None => None,
-    };
+    }
+    .filter(|(_, wanted)| !wanted.is_empty());
     let matched: Vec<(usize, usize)> = plain
         .iter()
-        .enumerate()
-        .filter(|(i, token)| {
-            let stem_hit = stems.as_ref().is_some_and(|(stemmed, wanted)| {
-                stemmed.get(*i).is_some_and(|s| s.from == token.from && wanted.contains(&s.term))
-            });
-            stem_hit || is_match(&token.term, terms)
+        .filter(|token| {
+            is_match(&token.term, terms)
+                || stems
+                    .as_mut()
+                    .is_some_and(|(stemmer, wanted)| wanted.contains(&analysis::stem(stemmer, &token.term)))
         })
-        .map(|(_, t)| (t.from, t.to))
+        .map(|t| (t.from, t.to))
         .collect();
     if matched.is_empty() {
         return None;

@@ -55,21 +55,70 @@ pub fn add_consent(conn: &Connection, name: &str, record: &ConsentRecord, now: D
 }
 
 /// What the archive knows of the protection of the named people, keyed by `name_key`.
+///
+/// Two queries however many names (a search hydrates the people of a whole page at once).
 pub fn privacy_of<'a>(
     conn: &Connection,
     names: impl IntoIterator<Item = &'a str>,
 ) -> Result<HashMap<String, PersonPrivacy>> {
+    let mut keys: Vec<String> = names.into_iter().map(name_key).collect();
+    keys.sort_unstable();
+    keys.dedup();
     let mut out = HashMap::new();
-    for name in names {
-        let key = name_key(name);
-        if out.contains_key(&key) {
-            continue;
-        }
-        if let Some(person) = person_privacy(conn, name)? {
-            out.insert(key, person);
+    if keys.is_empty() {
+        return Ok(out);
+    }
+    let list = serde_json::to_string(&keys).expect("names serialize");
+    let mut ids: HashMap<String, String> = HashMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, minor, at_risk, pseudonym, name_key FROM persons \
+         WHERE name_key IN (SELECT value FROM json_each(?1))",
+    )?;
+    let mut rows = stmt.query([&list])?;
+    while let Some(r) = rows.next()? {
+        let (id, key): (String, String) = (r.get(0)?, r.get(5)?);
+        let person = PersonPrivacy {
+            name: r.get(1)?,
+            minor: r.get(2)?,
+            at_risk: r.get(3)?,
+            pseudonym: r.get(4)?,
+            consents: Vec::new(),
+        };
+        ids.insert(id, key.clone());
+        out.insert(key, person);
+    }
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let list = serde_json::to_string(&ids.keys().collect::<Vec<_>>()).expect("ids serialize");
+    let mut stmt = conn.prepare_cached(
+        "SELECT person_id, scope, status, date, note, expires FROM consents \
+         WHERE person_id IN (SELECT value FROM json_each(?1)) ORDER BY person_id, recorded_at, rowid",
+    )?;
+    let mut rows = stmt.query([&list])?;
+    while let Some(r) = rows.next()? {
+        let person_id: String = r.get(0)?;
+        let record = consent_from_row(r, 1)?;
+        if let Some(person) = ids.get(&person_id).and_then(|key| out.get_mut(key)) {
+            person.consents.push(record);
         }
     }
     Ok(out)
+}
+
+/// A consent record from the columns scope, status, date, note, expires starting at `at`.
+fn consent_from_row(r: &rusqlite::Row<'_>, at: usize) -> Result<ConsentRecord> {
+    let scope: String = r.get(at)?;
+    let status: String = r.get(at + 1)?;
+    let date: Option<String> = r.get(at + 2)?;
+    let expires: Option<String> = r.get(at + 4)?;
+    Ok(ConsentRecord {
+        scope: ConsentScope::parse(&scope)?,
+        status: Consent::parse(&status)?,
+        date: date.map(|d| d.parse()).transpose()?,
+        note: r.get(at + 3)?,
+        expires: expires.and_then(|e| e.parse().ok()),
+    })
 }
 
 /// Every person's protection, keyed by `name_key`.
@@ -89,25 +138,10 @@ pub fn person_privacy(conn: &Connection, name: &str) -> Result<Option<PersonPriv
     let mut stmt = conn.prepare_cached(
         "SELECT scope, status, date, note, expires FROM consents WHERE person_id = ?1 ORDER BY recorded_at, rowid",
     )?;
-    let rows = stmt.query_map([&id], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, Option<String>>(2)?,
-            r.get(3)?,
-            r.get::<_, Option<String>>(4)?,
-        ))
-    })?;
+    let mut rows = stmt.query([&id])?;
     let mut consents = Vec::new();
-    for row in rows {
-        let (scope, status, date, note, expires) = row?;
-        consents.push(ConsentRecord {
-            scope: ConsentScope::parse(&scope)?,
-            status: Consent::parse(&status)?,
-            date: date.map(|d| d.parse()).transpose()?,
-            note,
-            expires: expires.and_then(|e| e.parse().ok()),
-        });
+    while let Some(r) = rows.next()? {
+        consents.push(consent_from_row(r, 0)?);
     }
     Ok(Some(PersonPrivacy { name, minor, at_risk, pseudonym, consents }))
 }
