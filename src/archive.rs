@@ -12,10 +12,10 @@ use chrono::{DateTime, Utc};
 use crate::crypto::{self, ArchiveKey};
 use crate::error::{Error, Result};
 use crate::files::BlobStore;
-use crate::index::{SearchIndex, Unusable, snippet};
-use crate::model::{Collection, Event, Id, Item, Organization, Person, Place, Stats, TagCount};
+use crate::index::{SearchIndex, Unusable};
+use crate::model::{Event, Id, Item, Organization, Person, Place, Stats, TagCount};
 use crate::privacy;
-use crate::search::{SearchHit, SearchRequest, SearchResults};
+use crate::search::involved_names;
 use crate::store::{self, OpenMode, Store};
 
 const DATABASE: &str = "archive.sqlite";
@@ -23,7 +23,6 @@ const INDEX_DIR: &str = "index";
 const FILES_DIR: &str = "files";
 const THUMBS_DIR: &str = "thumbs";
 const LOCK_FILE: &str = ".walkout.lock";
-const SNIPPET_CHARS: usize = 180;
 
 /// The source of "now", so that tests can fix time.
 pub type Clock = fn() -> DateTime<Utc>;
@@ -379,107 +378,6 @@ impl Archive {
         store::resolve_id(self.store.conn(), id)
     }
 
-    /// Adds items to a collection (created if new), after the ones it has.
-    pub fn add_to_collection(&mut self, name: &str, ids: &[Id]) -> Result<()> {
-        let now = self.now();
-        let name = name.trim().to_string();
-        self.write(|tx| {
-            store::collection_id_or_create(tx, &name, now)?;
-            for id in ids {
-                let mut item = store::get_item(tx, *id)?.ok_or_else(|| Error::ItemNotFound { id: id.to_string() })?;
-                if !item.collections.iter().any(|c| c.eq_ignore_ascii_case(&name)) {
-                    item.collections.push(name.clone());
-                    item.updated_at = now;
-                    store::update_item(tx, &item)?;
-                }
-            }
-            Ok(())
-        })
-    }
-
-    /// Creates an empty collection (nothing happens when one of that name exists).
-    pub fn create_collection(&mut self, name: &str) -> Result<()> {
-        let now = self.now();
-        self.write(|tx| store::collection_id_or_create(tx, name, now).map(|_| ()))
-    }
-
-    /// Renames a collection; its items are indexed again under the new name.
-    pub fn rename_collection(&mut self, from: &str, to: &str) -> Result<()> {
-        let to = to.trim();
-        if to.is_empty() {
-            return Err(Error::invalid("collection", "a name must not be empty"));
-        }
-        let now = self.now();
-        self.write(|tx| {
-            let id = store::collection_id(tx, from)?.to_string();
-            if let Ok(other) = store::collection_id(tx, to)
-                && other.to_string() != id
-            {
-                return Err(Error::invalid("collection", format!("a collection named {to:?} exists")));
-            }
-            tx.execute("UPDATE collections SET name = ?2 WHERE id = ?1", rusqlite::params![id, to])?;
-            for item in store::collection_item_ids(tx, &id)? {
-                store::record_change(tx, item, store::ChangeOp::Upsert, now)?;
-            }
-            Ok(())
-        })
-    }
-
-    /// Puts a collection's items in this order: `order` must hold each of its items once.
-    pub fn reorder_collection(&mut self, name: &str, order: &[Id]) -> Result<()> {
-        self.write(|tx| {
-            let id = store::collection_id(tx, name)?.to_string();
-            let mut have = store::collection_item_ids(tx, &id)?;
-            let mut given = order.to_vec();
-            have.sort();
-            given.sort();
-            if have != given {
-                return Err(Error::invalid("order", "the new order must list each item of the collection once"));
-            }
-            for (position, item) in order.iter().enumerate() {
-                tx.execute(
-                    "UPDATE collection_items SET position = ?3 WHERE collection_id = ?1 AND item_id = ?2",
-                    rusqlite::params![id, item.to_string(), position as i64 + 1],
-                )?;
-            }
-            Ok(())
-        })
-    }
-
-    /// The quotes taken from an item (an article), oldest first.
-    pub fn quotes_from(&self, source: Id) -> Result<Vec<Item>> {
-        let ids: Vec<String> = self
-            .store
-            .conn()
-            .prepare_cached("SELECT id FROM items WHERE source_item_id = ?1 ORDER BY created_at, id")?
-            .query_map([source.to_string()], |r| r.get(0))?
-            .collect::<std::result::Result<_, _>>()?;
-        ids.iter().map(|id| self.get(id.parse().map_err(|_| Error::invalid("id", id.clone()))?)).collect()
-    }
-
-    /// Searches: matching items with highlighted snippets, the total and facet counts.
-    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
-        if self.is_read_only() {
-            self.index.refresh()?;
-        }
-        let raw = self.index.search(request)?;
-        let mut hits = Vec::with_capacity(raw.hits.len());
-        let today = self.now().date_naive();
-        // The page's items in one query per table, and the protection of everyone in them.
-        let ids: Vec<Id> = raw.hits.iter().map(|(id, _)| *id).collect();
-        let items = store::get_items(self.store.conn(), &ids)?;
-        let people = store::privacy_of(self.store.conn(), items.values().flat_map(involved_names))?;
-        for (id, score) in raw.hits {
-            // A read-only handle may see an index a moment behind the database.
-            let Some(item) = items.get(&id) else { continue };
-            let mut hit = hit(item, score, &raw.terms);
-            // Lists flag what the reading room and exports keep back: the effective sensitivity.
-            hit.sensitivity = privacy::effective_sensitivity(item, &people, today);
-            hits.push(hit);
-        }
-        Ok(SearchResults { total: raw.total, hits, facets: raw.facets, corrected: raw.corrected })
-    }
-
     /// Rebuilds the search index from the database; returns how many items it holds.
     pub fn reindex(&mut self) -> Result<u64> {
         if self.is_read_only() {
@@ -543,17 +441,6 @@ impl Archive {
         store::list_tags(self.store.conn())
     }
 
-    /// Every collection.
-    pub fn collections(&self) -> Result<Vec<Collection>> {
-        store::list_collections(self.store.conn())
-    }
-
-    /// The items of a collection, in order.
-    pub fn collection_items(&self, name: &str) -> Result<Vec<Item>> {
-        let id = store::collection_id(self.store.conn(), name)?;
-        store::collection_item_ids(self.store.conn(), &id.to_string())?.into_iter().map(|id| self.get(id)).collect()
-    }
-
     /// Every item, in the order they were added.
     pub fn all_items(&self) -> Result<Vec<Item>> {
         let mut items = Vec::new();
@@ -578,10 +465,6 @@ impl Archive {
     pub fn integrity_check(&self) -> Result<String> {
         self.store.integrity_check()
     }
-}
-
-fn involved_names(item: &Item) -> Vec<&str> {
-    privacy::involved_people(item).into_iter().map(|(name, _)| name).collect()
 }
 
 /// How long a writer waits for the lock before calling the archive in use. A lock is held by
@@ -621,45 +504,4 @@ pub(crate) fn validate(item: &Item) -> Result<()> {
         return Err(Error::invalid("sha256", format!("{sha:?} is not a SHA-256")));
     }
     Ok(())
-}
-
-fn hit(item: &Item, score: f32, terms: &crate::index::query::MatchTerms) -> SearchHit {
-    use crate::index::analysis::Stemming;
-    use crate::model::ItemDetails;
-    let stemming = Stemming::for_language(item.language.as_deref());
-    let fields = crate::index::snippet_fields(item);
-    // The field with the most matches; on a tie the one listed first (the item's own words
-    // before its catalog notes).
-    let best = fields
-        .iter()
-        .filter_map(|(name, text)| snippet::highlight(text, terms, stemming, SNIPPET_CHARS).map(|s| (*name, s)))
-        .fold(None, |best: Option<(&str, snippet::Snippet)>, (name, s)| match best {
-            Some(b) if b.1.matches >= s.matches => Some(b),
-            _ => Some((name, s)),
-        });
-    let (snippet_field, snippet) = match best {
-        Some((name, s)) => (name.to_string(), s.html),
-        None => {
-            let (name, text) = fields.first().copied().unwrap_or(("title", item.title.as_str()));
-            (name.to_string(), snippet::opening(text, SNIPPET_CHARS))
-        }
-    };
-    let byline = match &item.details {
-        ItemDetails::Quote(q) => q.speaker.clone(),
-        ItemDetails::Photo(p) => item.credit.clone().or_else(|| p.camera.clone()),
-        ItemDetails::Article(a) => a.outlet.clone(),
-    };
-    SearchHit {
-        id: item.id,
-        kind: item.kind(),
-        title: item.title.clone(),
-        snippet,
-        snippet_field,
-        date: item.date.clone(),
-        score,
-        byline,
-        place: item.place.clone(),
-        sensitivity: item.sensitivity,
-        sha256: item.sha256().map(str::to_string),
-    }
 }

@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::date::EdtfDate;
-use crate::model::{Id, ItemKind, Sensitivity};
+use crate::error::Result;
+use crate::index::snippet;
+use crate::model::{Id, Item, ItemKind, Sensitivity};
+use crate::{privacy, store};
 
 /// How hits are ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,16 +135,88 @@ pub struct SearchResults {
     pub corrected: Vec<crate::index::query::Correction>,
 }
 
+/// How long a hit's snippet is, in characters.
+const SNIPPET_CHARS: usize = 180;
+
 impl crate::Archive {
+    /// Searches: matching items with highlighted snippets, the total and facet counts.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        if self.is_read_only() {
+            self.index.refresh()?;
+        }
+        let raw = self.index.search(request)?;
+        let mut hits = Vec::with_capacity(raw.hits.len());
+        let today = self.now().date_naive();
+        // The page's items in one query per table, and the protection of everyone in them.
+        let ids: Vec<Id> = raw.hits.iter().map(|(id, _)| *id).collect();
+        let items = store::get_items(self.store.conn(), &ids)?;
+        let people = store::privacy_of(self.store.conn(), items.values().flat_map(involved_names))?;
+        for (id, score) in raw.hits {
+            // A read-only handle may see an index a moment behind the database.
+            let Some(item) = items.get(&id) else { continue };
+            let mut hit = hit(item, score, &raw.terms);
+            // Lists flag what the reading room and exports keep back: the effective sensitivity.
+            hit.sensitivity = privacy::effective_sensitivity(item, &people, today);
+            hits.push(hit);
+        }
+        Ok(SearchResults { total: raw.total, hits, facets: raw.facets, corrected: raw.corrected })
+    }
+
     /// The ids of every item a search matches, in its order (the request's offset and limit
     /// are ignored), without snippets or the items themselves: what selecting or exporting all
     /// the results needs, at a cost that stays small with 100,000 matches.
-    pub fn search_ids(&self, request: &SearchRequest) -> crate::Result<Vec<Id>> {
+    pub fn search_ids(&self, request: &SearchRequest) -> Result<Vec<Id>> {
         if self.is_read_only() {
             self.index.refresh()?;
         }
         let count = self.index.search(&SearchRequest { offset: 0, limit: 1, ..request.clone() })?.total;
         let all = SearchRequest { offset: 0, limit: (count as usize).max(1), ..request.clone() };
         Ok(self.index.search(&all)?.hits.into_iter().map(|(id, _)| id).collect())
+    }
+}
+
+/// The names of the people an item quotes, shows or mentions.
+pub(crate) fn involved_names(item: &Item) -> Vec<&str> {
+    privacy::involved_people(item).into_iter().map(|(name, _)| name).collect()
+}
+
+fn hit(item: &Item, score: f32, terms: &crate::index::query::MatchTerms) -> SearchHit {
+    use crate::index::analysis::Stemming;
+    use crate::model::ItemDetails;
+    let stemming = Stemming::for_language(item.language.as_deref());
+    let fields = crate::index::snippet_fields(item);
+    // The field with the most matches; on a tie the one listed first (the item's own words
+    // before its catalog notes).
+    let best = fields
+        .iter()
+        .filter_map(|(name, text)| snippet::highlight(text, terms, stemming, SNIPPET_CHARS).map(|s| (*name, s)))
+        .fold(None, |best: Option<(&str, snippet::Snippet)>, (name, s)| match best {
+            Some(b) if b.1.matches >= s.matches => Some(b),
+            _ => Some((name, s)),
+        });
+    let (snippet_field, snippet) = match best {
+        Some((name, s)) => (name.to_string(), s.html),
+        None => {
+            let (name, text) = fields.first().copied().unwrap_or(("title", item.title.as_str()));
+            (name.to_string(), snippet::opening(text, SNIPPET_CHARS))
+        }
+    };
+    let byline = match &item.details {
+        ItemDetails::Quote(q) => q.speaker.clone(),
+        ItemDetails::Photo(p) => item.credit.clone().or_else(|| p.camera.clone()),
+        ItemDetails::Article(a) => a.outlet.clone(),
+    };
+    SearchHit {
+        id: item.id,
+        kind: item.kind(),
+        title: item.title.clone(),
+        snippet,
+        snippet_field,
+        date: item.date.clone(),
+        score,
+        byline,
+        place: item.place.clone(),
+        sensitivity: item.sensitivity,
+        sha256: item.sha256().map(str::to_string),
     }
 }
