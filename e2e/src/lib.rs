@@ -374,6 +374,17 @@ impl App {
         Ok(field)
     }
 
+    /// Chooses `value` in the <select> matching `css`, as picking it does (WebKitWebDriver
+    /// cannot click an <option>).
+    pub async fn choose(&self, css: &str, value: &str) -> Result<()> {
+        self.find(css).await?;
+        self.script(&format!(
+            "const s = document.querySelector({css:?}); s.value = {value:?}; s.dispatchEvent(new Event('change', {{bubbles: true}}));"
+        ))
+        .await?;
+        Ok(())
+    }
+
     /// Presses keys (with modifiers, e.g. `Key::Control + "n"`) on whatever has the focus.
     pub async fn press(&self, keys: impl Into<thirtyfour::common::keys::TypingData>) -> Result<()> {
         let active = self.driver.active_element().await?;

@@ -17,16 +17,6 @@ async fn tagged(app: &App, tag: &str) -> anyhow::Result<u64> {
     Ok(total.as_u64().unwrap_or(u64::MAX))
 }
 
-/// Chooses `value` in the <select> matching `css` (WebKitWebDriver cannot click an <option>).
-async fn choose(app: &App, css: &str, value: &str) -> anyhow::Result<()> {
-    app.find(css).await?;
-    app.script(&format!(
-        "const s = document.querySelector({css:?}); s.value = {value:?}; s.dispatchEvent(new Event('change', {{bubbles: true}}));"
-    ))
-    .await?;
-    Ok(())
-}
-
 /// The rows of the result list that show `needle`.
 async fn rows_showing(app: &App, needle: &str) -> anyhow::Result<usize> {
     let mut n = 0;
@@ -78,7 +68,7 @@ async fn many_items_are_tagged_collected_and_rated_at_once_and_each_change_is_un
 
     // A sensitivity for all of them: the list shows it on each.
     let private_before = rows_showing(&app, "Private").await?;
-    choose(&app, "#bulk-sensitivity", "private").await?;
+    app.choose("#bulk-sensitivity", "private").await?;
     app.click(".bulk form.sensitivity button[type=submit]").await?;
     app.wait_text(".toast", "Marked 3 items Private").await?;
     app.wait_js(

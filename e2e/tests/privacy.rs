@@ -9,16 +9,6 @@ async fn wait_attr(app: &App, css: &str, attribute: &str, value: &str) -> anyhow
     app.wait_js(&condition, &format!("{css} has {attribute}={value}")).await
 }
 
-/// Chooses `value` in the <select> matching `css` (WebKitWebDriver cannot click an <option>).
-async fn choose(app: &App, css: &str, value: &str) -> anyhow::Result<()> {
-    app.find(css).await?;
-    app.script(&format!(
-        "const s = document.querySelector({css:?}); s.value = {value:?}; s.dispatchEvent(new Event('change', {{bubbles: true}}));"
-    ))
-    .await?;
-    Ok(())
-}
-
 /// Sets the value of the input matching `css` as an input event does (WebKitWebDriver refuses
 /// to type into some fields of the consent form: "not interactable").
 async fn fill(app: &App, css: &str, value: &str) -> anyhow::Result<()> {
@@ -139,8 +129,8 @@ async fn consent_records_are_added_and_withheld() -> anyhow::Result<()> {
 
     // A grant of their words, with date, note and expiry.
     app.click(".person-panel .add-record").await?;
-    choose(&app, ".person-panel select[name=scope]", "quote").await?;
-    choose(&app, ".person-panel select[name=status]", "granted").await?;
+    app.choose(".person-panel select[name=scope]", "quote").await?;
+    app.choose(".person-panel select[name=status]", "granted").await?;
     fill(&app, ".person-panel input[name=date]", "2026-01-30").await?;
     fill(&app, ".person-panel input[name=note]", "Asked at the rally, recorded by M.").await?;
     fill(&app, ".person-panel input[name=expires]", "2027-06-30").await?;
@@ -163,7 +153,7 @@ async fn consent_records_are_added_and_withheld() -> anyhow::Result<()> {
     assert!(privacy.contains("Quote: Withheld"), "{privacy:?}");
 
     // The item's own sensitivity is editable: private wins over everything.
-    choose(&app, ".pane #own-sensitivity", "private").await?;
+    app.choose(".pane #own-sensitivity", "private").await?;
     app.wait_text(".pane .item-privacy", "is marked private").await?;
     app.wait_text(".list [role=option]", "Private").await?;
     app.screenshot("privacy-item-private").await?;

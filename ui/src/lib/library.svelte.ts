@@ -226,6 +226,22 @@ class Library {
     }
   }
 
+  /** The keys a list and the grid share for a bulk selection: Ctrl+A picks every result, Esc
+   * drops the pick. True when `e` was one of them (and is handled). */
+  selectionKey(e: KeyboardEvent): boolean {
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "a") {
+      e.preventDefault();
+      void this.markAll();
+      return true;
+    }
+    if (e.key === "Escape" && this.marked.size > 0) {
+      e.preventDefault();
+      this.clearMarks();
+      return true;
+    }
+    return false;
+  }
+
   clearMarks(): void {
     if (this.marked.size > 0) this.marked = new Set();
     this.#anchor = -1;
