@@ -333,3 +333,34 @@ fn all_the_ids_of_a_search_come_in_its_order_without_its_page_limits() {
     assert!(only_quotes.len() < ids.len());
     assert!(archive.search_ids(&SearchRequest { query: "zzzqqq".into(), ..Default::default() }).unwrap().is_empty());
 }
+
+#[test]
+fn an_edit_does_not_move_an_item_among_those_of_the_same_date() {
+    let dir = temp();
+    let mut archive = Archive::create(&dir.path().join("archive")).unwrap();
+    // Quotes added one by one, all dated only "2026": a run of equal dates.
+    let ids: Vec<walkout::Id> = (0..6)
+        .map(|i| {
+            let id = add_quote(&mut archive, &format!("We stayed out, said voice {i}"), "en");
+            archive.edit(id, &[("date".into(), "2026".into())]).unwrap();
+            id
+        })
+        .collect();
+    let order = |archive: &Archive, sort: SortOrder| -> Vec<walkout::Id> {
+        archive
+            .search(&SearchRequest { sort, limit: 100, ..Default::default() })
+            .unwrap()
+            .hits
+            .iter()
+            .map(|h| h.id)
+            .collect()
+    };
+    let newest_first = order(&archive, SortOrder::DateDesc);
+    assert_eq!(newest_first, ids.iter().rev().copied().collect::<Vec<_>>(), "the same date: newest added first");
+    let oldest_first = order(&archive, SortOrder::DateAsc);
+    for &id in &ids[1..4] {
+        archive.tag(id, &["edited".to_string()]).unwrap();
+    }
+    assert_eq!(order(&archive, SortOrder::DateDesc), newest_first);
+    assert_eq!(order(&archive, SortOrder::DateAsc), oldest_first);
+}

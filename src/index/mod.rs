@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use tantivy::collector::sort_key::SortByStaticFastValue;
 use tantivy::collector::{Count, MultiCollector, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::LogMergePolicy;
@@ -482,13 +483,17 @@ fn run(
             fruits = searcher.search(query, &multi)?;
             addresses = handle.extract(&mut fruits);
         }
-        SortOrder::DateDesc | SortOrder::DateAsc | SortOrder::Added => {
-            let (field, order) = match sort {
-                SortOrder::DateAsc => ("date_sort", Order::Asc),
-                SortOrder::DateDesc => ("date_sort", Order::Desc),
-                _ => ("added", Order::Desc),
-            };
-            let handle = multi.add_collector(top.order_by_fast_field::<i64>(field, order));
+        SortOrder::DateDesc | SortOrder::DateAsc => {
+            // Items of the same date come in the order they were added, so that an edit (which
+            // moves the item's document to a new segment) does not move it among them.
+            let order = if sort == SortOrder::DateAsc { Order::Asc } else { Order::Desc };
+            let by = |field: &str| (SortByStaticFastValue::<i64>::for_field(field), order);
+            let handle = multi.add_collector(top.order_by((by("date_sort"), by("added"))));
+            fruits = searcher.search(query, &multi)?;
+            addresses = handle.extract(&mut fruits).into_iter().map(|(_, a)| (0.0, a)).collect();
+        }
+        SortOrder::Added => {
+            let handle = multi.add_collector(top.order_by_fast_field::<i64>("added", Order::Desc));
             fruits = searcher.search(query, &multi)?;
             addresses = handle.extract(&mut fruits).into_iter().map(|(_, a)| (0.0, a)).collect();
         }
