@@ -11,7 +11,6 @@ use tauri::{AppHandle, Emitter, Manager, State};
 use ts_rs::TS;
 use walkout::export::{self, ExportOptions, Format, Selection, citation};
 use walkout::ingest::{ImportLimits, ImportProgress, ImportReport};
-use walkout::undo::{BulkChange, DeletedItem};
 use walkout::{
     Archive, Collection, Consent, EdtfDate, Event, Id, Item, ItemDetails, ItemKind, Person, Place, QuoteDetails,
     SearchRequest, SearchResults, Sensitivity, SortOrder, Stats, TagCount, title_from_text,
@@ -123,57 +122,6 @@ pub async fn update_item(
         }
         archive.update_item(item)
     })
-}
-
-/// Deletes items, returning what `restore_items` needs to put them back (the app's undo).
-#[tauri::command]
-pub async fn delete_items(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    ids: Vec<String>,
-) -> CommandResult<Vec<DeletedItem>> {
-    writable(&reading_room)?;
-    state.write(|archive| {
-        let ids = ids.iter().map(|id| archive.resolve_id(id)).collect::<walkout::Result<Vec<Id>>>()?;
-        archive.delete_for_undo(&ids)
-    })
-}
-
-/// Puts deleted items back as they were (undo of `delete_items`).
-#[tauri::command]
-pub async fn restore_items(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    deleted: Vec<DeletedItem>,
-) -> CommandResult<()> {
-    writable(&reading_room)?;
-    state.write(|archive| archive.restore(&deleted))
-}
-
-/// One change to many items (bulk edit); returns the items as they were, for undo.
-#[tauri::command]
-pub async fn edit_items(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    ids: Vec<String>,
-    change: BulkChange,
-) -> CommandResult<Vec<Item>> {
-    writable(&reading_room)?;
-    state.write(|archive| {
-        let ids = ids.iter().map(|id| archive.resolve_id(id)).collect::<walkout::Result<Vec<Id>>>()?;
-        archive.edit_many(&ids, &change)
-    })
-}
-
-/// Saves items as they were before an edit (undo of `update_item` and `edit_items`).
-#[tauri::command]
-pub async fn put_back_items(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    items: Vec<Item>,
-) -> CommandResult<()> {
-    writable(&reading_room)?;
-    state.write(|archive| archive.put_back(&items))
 }
 
 /// The archive's counts; in the reading room, those of its public items only.

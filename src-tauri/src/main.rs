@@ -8,6 +8,7 @@ mod archives;
 #[cfg(test)]
 mod bindings;
 mod commands;
+mod edits;
 mod error;
 mod privacy;
 mod ready;
@@ -52,10 +53,10 @@ fn main() -> anyhow::Result<()> {
             commands::search_ids,
             commands::get_item,
             commands::update_item,
-            commands::delete_items,
-            commands::restore_items,
-            commands::edit_items,
-            commands::put_back_items,
+            edits::delete_items,
+            edits::restore_items,
+            edits::edit_items,
+            edits::put_back_items,
             commands::stats,
             commands::describe_date,
             commands::list_tags,
