@@ -45,7 +45,8 @@ if [ "${WALKOUT_RELEASE:-}" = 1 ]; then
 fi
 echo "== building the app ($profile)" >&2
 cargo build -p walkout-app "${cargo_flags[@]}"
-app="target/$profile/walkout-app"
+# The binary is where cargo put it: CARGO_TARGET_DIR when set, else target/.
+app="${CARGO_TARGET_DIR:-target}/$profile/walkout-app"
 
 if [ "${WALKOUT_BUILD_ONLY:-}" = 1 ]; then
   echo "built $app" >&2
