@@ -289,7 +289,7 @@ impl Archive {
         let fingerprint = store::quote_fingerprint(&q.text, q.speaker.as_deref());
         let existing = match pending.quote_fingerprints.get(&fingerprint) {
             Some(id) => Some(*id),
-            None => store::find_quote(self.store.conn(), &q.text, q.speaker.as_deref())?,
+            None => store::find_quote_by_fingerprint(self.store.conn(), &fingerprint)?,
         };
         if let Some(id) = existing {
             report.duplicates.push(Duplicate { path: source.to_string(), id });

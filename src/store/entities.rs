@@ -16,16 +16,30 @@ fn id_or_create(conn: &Connection, table: &str, name: &str) -> Result<String> {
         return Err(Error::invalid(table, "a name must not be empty"));
     }
     let key = name_key(&name);
-    let found: Option<String> = conn
-        .prepare_cached(&format!("SELECT id FROM {table} WHERE name_key = ?1"))?
-        .query_row([&key], |r| r.get(0))
-        .optional()?;
+    // The statements by table, written out: this runs for every quote an import adds.
+    let (select, insert) = match table {
+        "persons" => (
+            "SELECT id FROM persons WHERE name_key = ?1",
+            "INSERT INTO persons (id, name, name_key) VALUES (?1, ?2, ?3)",
+        ),
+        "places" => {
+            ("SELECT id FROM places WHERE name_key = ?1", "INSERT INTO places (id, name, name_key) VALUES (?1, ?2, ?3)")
+        }
+        "events" => {
+            ("SELECT id FROM events WHERE name_key = ?1", "INSERT INTO events (id, name, name_key) VALUES (?1, ?2, ?3)")
+        }
+        "organizations" => (
+            "SELECT id FROM organizations WHERE name_key = ?1",
+            "INSERT INTO organizations (id, name, name_key) VALUES (?1, ?2, ?3)",
+        ),
+        other => unreachable!("no entity table {other}"),
+    };
+    let found: Option<String> = conn.prepare_cached(select)?.query_row([&key], |r| r.get(0)).optional()?;
     if let Some(id) = found {
         return Ok(id);
     }
     let id = new_id().to_string();
-    conn.prepare_cached(&format!("INSERT INTO {table} (id, name, name_key) VALUES (?1, ?2, ?3)"))?
-        .execute(params![id, name, key])?;
+    conn.prepare_cached(insert)?.execute(params![id, name, key])?;
     Ok(id)
 }
 
@@ -46,8 +60,12 @@ pub fn event_id_or_create(conn: &Connection, name: &str) -> Result<String> {
 
 /// The id of the tag with this name, created if missing.
 pub fn tag_id_or_create(conn: &Connection, name: &str) -> Result<i64> {
-    conn.prepare_cached("INSERT OR IGNORE INTO tags (name) VALUES (?1)")?.execute([name])?;
-    Ok(conn.prepare_cached("SELECT id FROM tags WHERE name = ?1")?.query_row([name], |r| r.get(0))?)
+    let select = "SELECT id FROM tags WHERE name = ?1";
+    if let Some(id) = conn.prepare_cached(select)?.query_row([name], |r| r.get(0)).optional()? {
+        return Ok(id);
+    }
+    conn.prepare_cached("INSERT INTO tags (name) VALUES (?1)")?.execute([name])?;
+    Ok(conn.last_insert_rowid())
 }
 
 /// The id of the collection with this name, created if missing.

@@ -386,9 +386,14 @@ pub fn quote_fingerprint(text: &str, speaker: Option<&str>) -> String {
 
 /// The id of a quote with the same words and speaker, if one exists (duplicate detection).
 pub fn find_quote(conn: &Connection, text: &str, speaker: Option<&str>) -> Result<Option<Id>> {
+    find_quote_by_fingerprint(conn, &quote_fingerprint(text, speaker))
+}
+
+/// The id of a quote with this `quote_fingerprint`, if one exists.
+pub fn find_quote_by_fingerprint(conn: &Connection, fingerprint: &str) -> Result<Option<Id>> {
     let id: Option<String> = conn
         .prepare_cached("SELECT id FROM items WHERE fingerprint = ?1 LIMIT 1")?
-        .query_row([quote_fingerprint(text, speaker)], |r| r.get(0))
+        .query_row([fingerprint], |r| r.get(0))
         .optional()?;
     id.map(|s| parse_id(&s)).transpose()
 }
