@@ -114,7 +114,14 @@ impl BlobStore {
 
     /// Stores bytes already in memory.
     pub fn put_bytes(&self, bytes: &[u8]) -> Result<StoredBlob> {
-        let sha256 = hex::encode(Sha256::digest(bytes));
+        self.put_hashed(bytes, hex::encode(Sha256::digest(bytes)))
+    }
+
+    /// Stores bytes whose SHA-256 (lowercase hex) the caller has just computed from these very
+    /// bytes: an import hashes each file as it reads it, and a 12-megapixel photo's hash costs
+    /// as much as its thumbnail's resize.
+    pub(crate) fn put_hashed(&self, bytes: &[u8], sha256: String) -> Result<StoredBlob> {
+        debug_assert_eq!(sha256, hex::encode(Sha256::digest(bytes)), "put_hashed given another file's hash");
         if !self.contains(&sha256) {
             match &self.cipher {
                 Some(cipher) => {

@@ -22,7 +22,7 @@ use super::{
 };
 use crate::archive::Archive;
 use crate::error::Result as EngineResult;
-use crate::files::{hash_reader, thumbs};
+use crate::files::thumbs;
 use crate::model::Item;
 
 /// Files read in parallel before the writer looks at them: enough to keep every core busy,
@@ -172,7 +172,7 @@ pub(super) fn read_file(path: &Path, limits: ImportLimits) -> Result<ReadFile, S
     if matches!(kind, FileKind::Csv | FileKind::Json | FileKind::JsonLines) {
         return Ok(ReadFile::Sheet { kind, bytes });
     }
-    let sha256 = hash_reader(bytes.as_slice()).map_err(|e| e.to_string())?;
+    let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
     Ok(ReadFile::Blob { kind, bytes, sha256 })
 }
 
@@ -262,7 +262,7 @@ impl Archive {
                                 .to_string())
                         }
                         Some(Err(reason)) => Err(reason),
-                        Some(Ok(a)) => match self.files().put_bytes(&bytes) {
+                        Some(Ok(a)) => match self.files().put_hashed(&bytes, sha256.clone()) {
                             Err(e) => Err(e.to_string()),
                             Ok(_) => {
                                 let warnings = a.warnings.into_iter().map(|w| Failed { path: shown.clone(), error: w });
