@@ -18,14 +18,16 @@ pub const MAX_NESTING: usize = 512;
 
 /// An article item from a saved HTML page.
 pub fn from_html(path: &Path, html: &str, sha256: &str, now: DateTime<Utc>) -> Result<Item, String> {
-    if nesting_depth(html, MAX_NESTING) > MAX_NESTING {
+    let scanned = scan(html, MAX_NESTING);
+    if scanned.deepest > MAX_NESTING {
         return Err(format!(
             "the page nests its elements more than {MAX_NESTING} deep (a real article nests a few dozen); not read"
         ));
     }
+    let html = without_code(html, &scanned.code);
     let config = Config { text_mode: TextMode::Formatted, ..Default::default() };
     let mut readability =
-        Readability::new(html, None, Some(config)).map_err(|e| format!("cannot read the page: {e}"))?;
+        Readability::new(&*html, None, Some(config)).map_err(|e| format!("cannot read the page: {e}"))?;
     let article = readability.parse().map_err(|e| format!("found no article text in the page: {e}"))?;
     let body = clean_body(&article.text_content);
     if body.is_empty() {
@@ -77,18 +79,41 @@ const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "nosc
 /// How deep the elements of `html` nest, counted from its tags alone (open tags less end tags,
 /// leaving out `FLAT` elements, comments and raw text); counting stops past `limit`.
 pub fn nesting_depth(html: &str, limit: usize) -> usize {
+    scan(html, limit).deepest
+}
+
+/// What one pass over a page's tags finds.
+struct Scan {
+    /// The deepest nesting, as `nesting_depth` counts it.
+    deepest: usize,
+    /// The contents of `<script>` (but JSON-LD, which holds the page's metadata) and `<style>`
+    /// elements, in order: the extraction needs none of them.
+    code: Vec<std::ops::Range<usize>>,
+}
+
+/// The first `needle` (which starts with a byte that is no letter) at or after `from`, ignoring
+/// ASCII case.
+fn find_ignoring_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    debug_assert!(!needle[0].is_ascii_alphabetic());
+    let mut at = from.min(bytes.len());
+    while let Some(p) = memchr::memchr(needle[0], &bytes[at..]) {
+        let start = at + p;
+        if bytes.get(start..start + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle)) {
+            return Some(start);
+        }
+        at = start + 1;
+    }
+    None
+}
+
+fn scan(html: &str, limit: usize) -> Scan {
     let bytes = html.as_bytes();
-    let find = |from: usize, needle: &[u8]| {
-        bytes[from.min(bytes.len())..]
-            .windows(needle.len())
-            .position(|w| w.eq_ignore_ascii_case(needle))
-            .map(|p| p + from)
-    };
     let (mut at, mut depth, mut deepest) = (0, 0usize, 0);
-    while let Some(open) = bytes[at..].iter().position(|&b| b == b'<').map(|p| p + at) {
+    let mut code = Vec::new();
+    while let Some(open) = memchr::memchr(b'<', &bytes[at..]).map(|p| p + at) {
         at = open + 1;
         if bytes[at..].starts_with(b"!--") {
-            at = find(at + 3, b"-->").map_or(bytes.len(), |p| p + 3);
+            at = find_ignoring_case(bytes, at + 3, b"-->").map_or(bytes.len(), |p| p + 3);
             continue;
         }
         let closing = bytes.get(at) == Some(&b'/');
@@ -100,10 +125,19 @@ pub fn nesting_depth(html: &str, limit: usize) -> usize {
         if name_len == 0 {
             continue;
         }
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
-        let Some(end) = bytes[name_start..].iter().position(|&b| b == b'>').map(|p| p + name_start) else { break };
+        // No element the lists name is longer than 16 bytes; a longer name is an ordinary one.
+        let mut lower = [0u8; 16];
+        let name = match bytes.get(name_start..name_start + name_len).filter(|n| n.len() <= lower.len()) {
+            Some(n) => {
+                lower[..n.len()].copy_from_slice(n);
+                lower[..n.len()].make_ascii_lowercase();
+                std::str::from_utf8(&lower[..n.len()]).unwrap_or("-")
+            }
+            None => "-",
+        };
+        let Some(end) = memchr::memchr(b'>', &bytes[name_start..]).map(|p| p + name_start) else { break };
         at = end + 1;
-        if FLAT.contains(&name.as_str()) || name.starts_with('!') || name.starts_with('?') {
+        if FLAT.contains(&name) || name.starts_with('!') || name.starts_with('?') {
             continue;
         }
         if closing {
@@ -114,12 +148,37 @@ pub fn nesting_depth(html: &str, limit: usize) -> usize {
             if deepest > limit {
                 break;
             }
-            if RAW_TEXT.contains(&name.as_str()) {
-                at = find(at, format!("</{name}").as_bytes()).unwrap_or(bytes.len());
+            if RAW_TEXT.contains(&name) {
+                let mut close = [b'<', b'/', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+                close[2..2 + name.len()].copy_from_slice(name.as_bytes());
+                let content_end = find_ignoring_case(bytes, at, &close[..2 + name.len()]).unwrap_or(bytes.len());
+                let attributes = &bytes[name_start + name_len..end];
+                let json_ld = find_ignoring_case(attributes, 0, b"/ld+json").is_some();
+                if (name == "style" || name == "script" && !json_ld) && content_end > at {
+                    code.push(at..content_end);
+                }
+                at = content_end;
             }
         }
     }
-    deepest
+    Scan { deepest, code }
+}
+
+/// `html` without the contents of its scripts and style sheets (but JSON-LD): they are half
+/// the bytes of a typical news page and the parser would tokenize all of it for nothing.
+fn without_code<'a>(html: &'a str, code: &[std::ops::Range<usize>]) -> std::borrow::Cow<'a, str> {
+    if code.is_empty() {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut kept = String::with_capacity(html.len() - code.iter().map(|r| r.len()).sum::<usize>());
+    let mut from = 0;
+    for range in code {
+        // Ranges start after a '>' and end before a '<': always on character boundaries.
+        kept.push_str(&html[from..range.start]);
+        from = range.end;
+    }
+    kept.push_str(&html[from..]);
+    std::borrow::Cow::Owned(kept)
 }
 
 /// An article item from a `.txt` or `.md` file: the first heading (or line) is the title.
@@ -244,5 +303,36 @@ mod tests {
         let unclosed = "<b><i><font>".repeat(400);
         assert!(nesting_depth(&unclosed, 512) > 512);
         assert_eq!(nesting_depth(&"<p>".repeat(100_000), 512), 0, "paragraphs close themselves");
+    }
+
+    #[test]
+    fn scripts_and_styles_are_left_out_before_parsing_but_json_ld_and_the_text_stay() {
+        let page = "<html><head><STYLE>p { color: red }</STYLE>\
+                    <script type=\"application/ld+json\">{\"datePublished\": \"2026-01-30T10:00:00Z\"}</script>\
+                    <script>var s = '</div>';</SCRIPT><script src=a.js></script></head>\
+                    <body><p>Students walked out at noon.</p></body></html>";
+        let kept = without_code(page, &scan(page, 100).code);
+        assert_eq!(
+            kept,
+            "<html><head><STYLE></STYLE>\
+             <script type=\"application/ld+json\">{\"datePublished\": \"2026-01-30T10:00:00Z\"}</script>\
+             <script></SCRIPT><script src=a.js></script></head>\
+             <body><p>Students walked out at noon.</p></body></html>"
+        );
+        let body = "Students walked out of class at noon on Friday to protest immigration enforcement in \
+                    their neighbourhood, and hundreds more joined them outside the school gates. ";
+        let article = format!(
+            "<html><head><title>Walkout</title><script type=\"application/ld+json\">\
+             {{\"@context\": \"https://schema.org\", \"@type\": \"NewsArticle\", \"datePublished\": \"2026-01-30T10:00:00Z\"}}</script>\
+             <script>document.write('<p>{}</p>')</script></head><body><article><p>{}</p><p>{}</p></article></body></html>",
+            "tracking code ".repeat(20),
+            body.repeat(3),
+            body.repeat(2)
+        );
+        let item = from_html(Path::new("walkout.html"), &article, &"0".repeat(64), Utc::now()).expect("an article");
+        assert_eq!(item.date.map(|d| d.to_string()).as_deref(), Some("2026-01-30"), "the date comes from JSON-LD");
+        let ItemDetails::Article(a) = item.details else { panic!("an article") };
+        assert!(a.body.contains("Students walked out of class"), "{}", a.body);
+        assert!(!a.body.contains("tracking code"), "{}", a.body);
     }
 }
