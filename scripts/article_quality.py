@@ -26,8 +26,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Where cargo puts what it builds: CARGO_TARGET_DIR when set (relative to the repository, as
+# cargo reads it here), else target/.
+TARGET = ROOT / os.environ.get("CARGO_TARGET_DIR", "target")
 VENV = ROOT / "target" / "article-venv"
-WORK = ROOT / "target" / "article-quality"
+WORK = TARGET / "article-quality"
 TOKEN = re.compile(r"\w+")
 
 
@@ -91,7 +94,7 @@ def main():
         files.append(str(target))
 
     subprocess.run(["cargo", "build", "-q", "--release", "--example", "article_bodies"], check=True, cwd=ROOT)
-    ours_exe = ROOT / "target" / "release" / "examples" / "article_bodies"
+    ours_exe = TARGET / "release" / "examples" / "article_bodies"
     started = time.perf_counter()
     ours = run_lines([str(ours_exe), *files])
     ours_wall = time.perf_counter() - started
