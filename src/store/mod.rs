@@ -6,6 +6,7 @@ mod entities;
 mod items;
 pub mod migrations;
 mod people;
+mod reads;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -15,6 +16,7 @@ use rusqlite::{Connection, OpenFlags};
 pub use entities::*;
 pub use items::*;
 pub use people::*;
+pub use reads::*;
 
 use crate::error::{Error, Result};
 
