@@ -274,6 +274,7 @@ impl App {
 
     /// Clicks the first element matching `css`.
     pub async fn click(&self, css: &str) -> Result<()> {
+        self.settle().await?;
         let deadline = Instant::now() + WAIT;
         loop {
             // The list re-renders as results arrive: an element found a moment ago may be gone.
@@ -319,6 +320,7 @@ impl App {
     /// A list that re-renders between finding and clicking (results of a search still being
     /// typed) makes the element stale: it is found again, until `WAIT` has passed.
     pub async fn click_text(&self, css: &str, needle: &str) -> Result<()> {
+        self.settle().await?;
         let deadline = Instant::now() + WAIT;
         loop {
             match self.find_text(css, needle).await?.click().await {
@@ -327,6 +329,13 @@ impl App {
                 Err(e) => return Err(e).with_context(|| format!("clicking {css:?} {needle:?}")),
             }
         }
+    }
+
+    /// Waits until the results on screen are the answer to the current view, words and filters
+    /// (no list says `aria-busy`). A click before that can land on a row or tile that moves or
+    /// changes a moment later, as the search's answer replaces the results shown before it.
+    pub async fn settle(&self) -> Result<()> {
+        self.wait_js("!document.querySelector('.viewport[aria-busy=\"true\"]')", "the results to settle").await
     }
 
     /// Waits until nothing matching `css` shows `needle`.

@@ -54,6 +54,8 @@ class Library {
   answeredQuery = $state("");
   hiddenByReadingRoom = $state(0);
   loading = $state(false);
+  /** A search waits for its delay (typing) before it runs. */
+  #waiting = $state(false);
   error = $state<AppError | null>(null);
   /** Loaded pages by page number; replaced (not mutated) so the list re-renders. */
   pages = $state.raw<Map<number, SearchHit[]>>(new Map());
@@ -101,7 +103,17 @@ class Library {
     // Other words or filters: a bulk selection of the results before no longer applies.
     this.clearMarks();
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.refresh(), delay);
+    this.#waiting = true;
+    this.#timer = setTimeout(() => {
+      this.#waiting = false;
+      void this.refresh();
+    }, delay);
+  }
+
+  /** The results on screen are about to change: a search waits or runs (the lists say so
+   * with aria-busy, for assistive technology and for the end-to-end tests). */
+  get busy(): boolean {
+    return this.loading || this.#waiting;
   }
 
   /** Searches from the first page, keeping the selection when the item is still there. */
