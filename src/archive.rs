@@ -3,7 +3,7 @@
 //! every write commits to SQLite first, then applies the change log to the index. One process
 //! writes; others may read.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -15,7 +15,6 @@ use crate::files::BlobStore;
 use crate::index::{SearchIndex, Unusable};
 use crate::model::{Event, Id, Item, Organization, Person, Place, Stats, TagCount};
 use crate::privacy;
-use crate::search::involved_names;
 use crate::store::{self, OpenMode, Store};
 
 const DATABASE: &str = "archive.sqlite";
@@ -255,19 +254,19 @@ impl Archive {
         let today = self.now().date_naive();
         let from = self.index.applied_seq();
         let (conn, index) = (self.store.conn(), &mut self.index);
-        // Everyone the changed items involve, each looked up once.
-        let mut people = HashMap::new();
-        let mut looked_up = HashSet::new();
+        let mut policy = privacy::StoredPolicy::lazy(conn, today);
         let mut present = HashSet::new();
         store::for_each_item_changed_since(conn, from, |item| {
-            for name in involved_names(&item) {
-                if looked_up.insert(store::name_key(name)) {
-                    people.extend(store::privacy_of(conn, [name])?);
-                }
-            }
             present.insert(item.id);
-            index.stage_item(&item, privacy::effective_sensitivity(&item, &people, today))
+            index.stage_item(&item, policy.effective(&item)?)
         })?;
+        // A quote is as restricted as what it was taken from: when that changed (or went), the
+        // quotes taken from it are indexed again with what they now inherit.
+        let derived: Vec<Id> =
+            store::quotes_taken_from(conn, &changed)?.into_iter().filter(|id| !present.contains(id)).collect();
+        for item in store::get_items(conn, &derived)?.into_values() {
+            index.stage_item(&item, policy.effective(&item)?)?;
+        }
         for id in changed.into_iter().filter(|id| !present.contains(id)) {
             self.index.stage_delete(id)?;
         }
@@ -397,12 +396,12 @@ impl Archive {
         }
         let newest = store::last_change(self.store.conn())?;
         let mut count = 0;
-        let people = store::privacy_of_everyone(self.store.conn())?;
         let today = self.now().date_naive();
-        let index = &mut self.index;
-        store::for_each_item(self.store.conn(), |item| {
+        let (conn, index) = (self.store.conn(), &mut self.index);
+        let mut policy = privacy::StoredPolicy::everyone(conn, today)?;
+        store::for_each_item(conn, |item| {
             count += 1;
-            index.stage_new_item(&item, privacy::effective_sensitivity(&item, &people, today))
+            index.stage_new_item(&item, policy.effective(&item)?)
         })?;
         self.index.commit(newest)?;
         self.index.compact()?;

@@ -227,6 +227,11 @@ pub fn populate(archive: &mut Archive) -> Result<()> {
         for (name, date, place, description) in EVENTS {
             store::describe_event(tx, name, Some(&date.parse::<EdtfDate>()?), Some(place), Some(description))?;
         }
+        // The speakers are described, not named: exports show them by that description (the
+        // archivist's pseudonym), never by a name no one consented to.
+        for said in QUOTES {
+            store::set_person_protection(tx, said.speaker, None, None, Some(Some(&described_by_role(said.role))))?;
+        }
         store::add_organization(tx, "University of Minnesota", Some("university"), Some("Minneapolis, Minnesota"))?;
         store::add_organization(tx, "Meadowcreek High School", Some("high school"), Some("Norcross, Georgia"))?;
         store::set_collection(
@@ -237,4 +242,32 @@ pub fn populate(archive: &mut Archive) -> Result<()> {
         )?;
         store::meta_set(tx, "demo", "true")
     })
+}
+
+/// "student, Seattle" → "a student, Seattle"; "undocumented worker" → "an undocumented worker";
+/// plural or already determined roles ("students at …", "the marchers") stay as they are.
+fn described_by_role(role: &str) -> String {
+    let role = role.trim();
+    let first = role.split([' ', ',']).next().unwrap_or("").to_lowercase();
+    let determined = ["a", "an", "the", "some", "two", "three", "several", "many"].contains(&first.as_str());
+    let plural = first.len() > 3 && first.ends_with('s') && !first.ends_with("ss");
+    if determined || plural {
+        return role.to_string();
+    }
+    let article = if first.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {role}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::described_by_role;
+
+    #[test]
+    fn roles_read_as_descriptions_of_someone() {
+        assert_eq!(described_by_role("student, Seattle"), "a student, Seattle");
+        assert_eq!(described_by_role("undocumented worker"), "an undocumented worker");
+        assert_eq!(described_by_role("students, University of Minnesota"), "students, University of Minnesota");
+        assert_eq!(described_by_role("a student at Meadowcreek High School"), "a student at Meadowcreek High School");
+        assert_eq!(described_by_role("class president"), "a class president");
+    }
 }

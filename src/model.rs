@@ -134,8 +134,12 @@ pub struct Item {
     pub place: Option<String>,
     /// The event it belongs to (an Event by name).
     pub event: Option<String>,
-    /// The archivist's description or notes.
+    /// The archivist's description or notes. They stay in the archive unless
+    /// `description_public` marks them for publication.
     pub description: Option<String>,
+    /// The description may leave in public exports and show in the reading room.
+    #[serde(default)]
+    pub description_public: bool,
     /// Free tags.
     #[serde(default)]
     pub tags: Vec<String>,
@@ -170,6 +174,11 @@ pub struct Item {
     /// Boxes to black out on a photo whenever it leaves the archive (faces, name tags, plates).
     #[serde(default)]
     pub redactions: Vec<Redaction>,
+    /// Why the item is kept back, in an export that carries it anyway (`--include-restricted`):
+    /// its `sensitivity` there is the effective one, and this says why, naming nobody. Never
+    /// stored; empty in the archive itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restriction: Option<String>,
     /// The fields of its kind, flattened into the same JSON object with a `kind` tag.
     #[serde(flatten)]
     pub details: ItemDetails,
@@ -298,6 +307,7 @@ impl Item {
             place: None,
             event: None,
             description: None,
+            description_public: false,
             tags: Vec::new(),
             collections: Vec::new(),
             language: None,
@@ -311,6 +321,7 @@ impl Item {
             updated_at: now,
             people: Vec::new(),
             redactions: Vec::new(),
+            restriction: None,
             details,
         }
     }
@@ -362,6 +373,7 @@ impl Item {
             ("place", _) => self.place = opt(),
             ("event", _) => self.event = opt(),
             ("description" | "notes", _) => self.description = opt(),
+            ("description_public" | "publish_notes", _) => self.description_public = flag(field, value)?,
             ("tags", _) => self.tags = list(),
             ("people", _) => self.people = list(),
             ("language" | "lang", _) => self.language = opt(),
@@ -398,6 +410,14 @@ impl Item {
             }
         }
         Ok(())
+    }
+}
+
+fn flag(field: &str, value: &str) -> Result<bool> {
+    match value.trim().to_lowercase().as_str() {
+        "true" | "yes" | "1" => Ok(true),
+        "false" | "no" | "0" | "" => Ok(false),
+        _ => Err(Error::invalid(field, format!("{value:?} is not true or false"))),
     }
 }
 

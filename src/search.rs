@@ -141,22 +141,44 @@ const SNIPPET_CHARS: usize = 180;
 impl crate::Archive {
     /// Searches: matching items with highlighted snippets, the total and facet counts.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        self.search_disclosed(request, None)
+    }
+
+    /// A search whose hits are built from the items as `disclosure` lets them out (the reading
+    /// room): titles, snippets, bylines and places as a public export shows them; a hit the
+    /// disclosure keeps back is left out.
+    pub(crate) fn search_disclosed(
+        &self,
+        request: &SearchRequest,
+        mut disclosure: Option<&mut privacy::Disclosure<'_>>,
+    ) -> Result<SearchResults> {
         if self.is_read_only() {
             self.index.refresh()?;
         }
         let raw = self.index.search(request)?;
         let mut hits = Vec::with_capacity(raw.hits.len());
-        let today = self.now().date_naive();
         // The page's items in one query per table, and the protection of everyone in them.
         let ids: Vec<Id> = raw.hits.iter().map(|(id, _)| *id).collect();
         let items = store::get_items(self.store.conn(), &ids)?;
-        let people = store::privacy_of(self.store.conn(), items.values().flat_map(involved_names))?;
+        let mut policy = privacy::StoredPolicy::lazy(self.store.conn(), self.now().date_naive());
+        policy.prefetch(items.values())?;
         for (id, score) in raw.hits {
             // A read-only handle may see an index a moment behind the database.
             let Some(item) = items.get(&id) else { continue };
+            let disclosed;
+            let item = match disclosure.as_deref_mut() {
+                None => item,
+                Some(disclosure) => match disclosure.decide(item)? {
+                    privacy::Verdict::Include(shown) => {
+                        disclosed = *shown;
+                        &disclosed
+                    }
+                    privacy::Verdict::Exclude(_) => continue,
+                },
+            };
             let mut hit = hit(item, score, &raw.terms);
             // Lists flag what the reading room and exports keep back: the effective sensitivity.
-            hit.sensitivity = privacy::effective_sensitivity(item, &people, today);
+            hit.sensitivity = policy.effective(item)?;
             hits.push(hit);
         }
         Ok(SearchResults { total: raw.total, hits, facets: raw.facets, corrected: raw.corrected })
@@ -173,11 +195,6 @@ impl crate::Archive {
         let all = SearchRequest { offset: 0, limit: (count as usize).max(1), ..request.clone() };
         Ok(self.index.search(&all)?.hits.into_iter().map(|(id, _)| id).collect())
     }
-}
-
-/// The names of the people an item quotes, shows or mentions.
-pub(crate) fn involved_names(item: &Item) -> Vec<&str> {
-    privacy::involved_people(item).into_iter().map(|(name, _)| name).collect()
 }
 
 fn hit(item: &Item, score: f32, terms: &crate::index::query::MatchTerms) -> SearchHit {

@@ -60,26 +60,31 @@ fn export_citation_in_chicago_mla_and_apa() {
 fn export_citation_names_only_what_may_leave() {
     let dir = temp();
     let mut fx = fixture(dir.path());
-    // The article becomes private: the quote no longer says where it was quoted.
-    let mut article = fx.archive.get(fx.article).unwrap();
-    article.sensitivity = Sensitivity::Private;
-    fx.archive.update_item(article).unwrap();
-    // A speaker who never agreed to be named is shown by a pseudonym.
+    // A speaker who never agreed to be named is shown by a pseudonym, not made of their role.
     let mut quote = fx.archive.get(fx.quote).unwrap();
     if let ItemDetails::Quote(q) = &mut quote.details {
         q.speaker = Some("Rosa Unnamed".into());
     }
     fx.archive.update_item(quote).unwrap();
-
     let out = dir.path().join("c.txt");
-    let report =
-        export::export(&fx.archive, Format::Citation, &ExportOptions { style: Style::Chicago, ..rally_day() }, &out)
-            .unwrap();
-    assert_eq!(report.exported, 2);
+    let options = ExportOptions { style: Style::Chicago, ..rally_day() };
+    let report = export::export(&fx.archive, Format::Citation, &options, &out).unwrap();
+    assert_eq!(report.exported, 3);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(!text.contains("Rosa") && !text.contains("Unnamed") && !text.contains("City High"), "{text}");
+    assert!(text.contains("An unnamed speaker. “Aquí estamos"), "{text}");
+
+    // The article becomes private: the quote taken from it stays in with it.
+    let mut article = fx.archive.get(fx.article).unwrap();
+    article.sensitivity = Sensitivity::Private;
+    fx.archive.update_item(article).unwrap();
+    let out = dir.path().join("c2.txt");
+    let report = export::export(&fx.archive, Format::Citation, &options, &out).unwrap();
+    assert_eq!(report.exported, 1);
+    let quote_left_out = report.left_out.iter().find(|l| l.id == fx.quote).map(|l| l.reason.as_str());
+    assert_eq!(quote_left_out, Some("taken from a restricted source"));
     let text = std::fs::read_to_string(out).unwrap();
-    assert!(!text.contains("Students Rally Downtown") && !text.contains("Quoted in"), "{text}");
-    assert!(!text.contains("Rosa") && !text.contains("Unnamed"), "{text}");
-    assert!(text.contains("A student, City High School. “Aquí estamos"), "{text}");
+    assert!(!text.contains("Students Rally Downtown") && !text.contains("Aquí estamos"), "{text}");
 }
 
 #[test]

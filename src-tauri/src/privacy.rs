@@ -109,7 +109,7 @@ fn privacy_of(archive: &Archive, item: &Item) -> walkout::Result<ItemPrivacy> {
     };
     let mut people: Vec<PersonInItem> = Vec::new();
     for (name, scope) in privacy::involved_people(item) {
-        let person = everyone.get(&walkout::store::name_key(name));
+        let person = everyone.get(&walkout::privacy::person_key(name));
         people.push(PersonInItem {
             name: name.to_string(),
             scope,
@@ -219,7 +219,7 @@ pub async fn person_privacy(
     // Someone named only on items has no record yet: they have no flags and no consents.
     state.read(|archive| {
         let mut everyone = archive.everyones_privacy()?;
-        let known = everyone.remove(&walkout::store::name_key(&name));
+        let known = everyone.remove(&walkout::privacy::person_key(&name));
         Ok(known.unwrap_or_else(|| PersonPrivacy { name: name.clone(), ..PersonPrivacy::default() }))
     })
 }

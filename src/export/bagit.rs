@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256, Sha512};
 
-use super::{ExportOptions, ExportReport, LeftOut, Selection, csv, json, jsonld, select, ship_files, write_file};
+use super::{ExportOptions, ExportReport, LeftOut, Selection, csv, json, jsonld, select_for, ship_files, write_file};
 use crate::archive::Archive;
 use crate::error::{Error, Result};
 
@@ -67,7 +67,7 @@ pub(crate) fn refuse_existing(out: &Path, zip: bool) -> Result<()> {
 fn write_bag(archive: &Archive, options: &ExportOptions, bag: &Path) -> Result<ExportReport> {
     let (selection, restricted) = (&options.selection, options.include_restricted);
     let data = bag.join(DATA_DIR);
-    let (mut items, mut left_out) = select(archive, selection, restricted)?;
+    let (mut items, mut left_out) = select_for(archive, selection, restricted, super::purpose(options))?;
     let files = ship_files(archive, &mut items, &mut left_out, &data.join(csv::FILES_DIR), options)?;
     let report = ExportReport { exported: items.len() as u64, files, left_out, originals: options.originals };
     write_file(&data.join(json::FILE_NAME), json::to_bytes(&json::document(archive, &items, options.originals)?)?)?;

@@ -16,7 +16,7 @@ use super::{ExportReport, Selection, select, write_file};
 use crate::archive::Archive;
 use crate::error::{Error, Result};
 use crate::model::{Id, Item, ItemKind};
-use crate::privacy::{Disclosure, Verdict};
+use crate::privacy::{Disclosure, Purpose, Verdict};
 
 /// A citation style.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -81,9 +81,8 @@ pub fn cite(
     include_restricted: bool,
     style: Style,
 ) -> Result<std::result::Result<String, String>> {
-    let people = archive.everyones_privacy()?;
-    let mut disclosure = Disclosure::new(&people, archive.now().date_naive(), include_restricted);
-    let shown = match disclosure.decide(item) {
+    let mut disclosure = Disclosure::new(archive, include_restricted, Purpose::Public)?;
+    let shown = match disclosure.decide(item)? {
         Verdict::Include(item) => *item,
         Verdict::Exclude(reason) => return Ok(Err(reason)),
     };

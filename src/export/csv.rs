@@ -13,7 +13,7 @@ use std::path::Path;
 
 use chrono::SecondsFormat;
 
-use super::{ExportOptions, ExportReport, select, ship_files, write_file};
+use super::{ExportOptions, ExportReport, select_for, ship_files, write_file};
 use crate::archive::Archive;
 use crate::error::{Error, Result};
 use crate::model::{Item, ItemDetails};
@@ -73,7 +73,8 @@ pub const COLUMNS: &[&str] = &[
 
 /// Writes `out/items.csv` and `out/files/`.
 pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<ExportReport> {
-    let (mut items, mut left_out) = select(archive, &options.selection, options.include_restricted)?;
+    let (mut items, mut left_out) =
+        select_for(archive, &options.selection, options.include_restricted, super::purpose(options))?;
     let files = ship_files(archive, &mut items, &mut left_out, &out.join(FILES_DIR), options)?;
     write_file(&out.join(FILE_NAME), to_csv(&items)?)?;
     super::log_export(archive, "csv", out, &items)?;

@@ -5,12 +5,12 @@
 //! burned in) and the items describe the cleaned files (`export::ship_files`), so the folder
 //! still imports, as a copy whose photos are the cleaned ones.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ExportOptions, ExportReport, select, ship_files, write_file};
+use super::{ExportOptions, ExportReport, select_for, ship_files, write_file};
 use crate::archive::Archive;
 use crate::error::{Error, Result};
 use crate::model::{Collection, Event, Item, Person, Place};
@@ -60,28 +60,44 @@ pub enum PhotoFiles {
 
 /// Writes the export folder `out`.
 pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<ExportReport> {
-    let (mut items, mut left_out) = select(archive, &options.selection, options.include_restricted)?;
+    let (mut items, mut left_out) =
+        select_for(archive, &options.selection, options.include_restricted, super::purpose(options))?;
     let files = ship_files(archive, &mut items, &mut left_out, &out.join("files"), options)?;
     write_file(&out.join(FILE_NAME), to_bytes(&document(archive, &items, options.originals)?)?)?;
     super::log_export(archive, "json", out, &items)?;
     Ok(ExportReport { exported: items.len() as u64, files, left_out, originals: options.originals })
 }
 
-/// The JSON document of items that passed `select` and `ship_files`.
+/// The JSON document of items that passed `select` and `ship_files`. The people, places and
+/// events are those the exported items name, as they name them (a person shown by pseudonym
+/// has no entry: it would carry their name), with counts of the exported items only, so that
+/// no count reveals what was left out; people's notes stay in unless the export is archival.
 pub fn document(archive: &Archive, items: &[Item], originals: bool) -> Result<ExportDocument> {
     let ids: BTreeSet<_> = items.iter().map(|i| i.id).collect();
-    let names = |f: &dyn Fn(&Item) -> Vec<String>| -> BTreeSet<String> {
-        items.iter().flat_map(f).map(|n| crate::store::name_key(&n)).collect()
+    let count = |f: &dyn Fn(&Item) -> Vec<String>| -> BTreeMap<String, u64> {
+        let mut counts = BTreeMap::new();
+        for item in items {
+            let keys: BTreeSet<String> = f(item).iter().map(|n| crate::store::name_key(n)).collect();
+            for key in keys {
+                *counts.entry(key).or_insert(0) += 1;
+            }
+        }
+        counts
     };
-    let people_names = names(&|i: &Item| {
+    let people_counts = count(&|i: &Item| {
         let mut v: Vec<String> = i.speaker().map(String::from).into_iter().collect();
         if let crate::model::ItemDetails::Article(a) = &i.details {
             v.extend(a.authors.iter().cloned());
         }
+        v.extend(i.people.iter().cloned());
         v
     });
-    let place_names = names(&|i: &Item| i.place.iter().cloned().collect());
-    let event_names = names(&|i: &Item| i.event.iter().cloned().collect());
+    let place_counts = count(&|i: &Item| i.place.iter().cloned().collect());
+    let event_counts = count(&|i: &Item| i.event.iter().cloned().collect());
+    let counted = |name: &str, counts: &BTreeMap<String, u64>| counts.get(&crate::store::name_key(name)).copied();
+    // Events' and collections' descriptions are free text too: names in them are replaced.
+    let mut names = crate::privacy::Disclosure::new(archive, false, crate::privacy::Purpose::Public)?;
+    let mut scrub = |text: Option<String>| if originals { text } else { text.map(|t| names.scrub(&t)) };
     let doc = ExportDocument {
         format: FORMAT.to_string(),
         version: 1,
@@ -89,23 +105,30 @@ pub fn document(archive: &Archive, items: &[Item], originals: bool) -> Result<Ex
         people: archive
             .people()?
             .into_iter()
-            .filter(|p| people_names.contains(&crate::store::name_key(&p.name)))
+            .filter_map(|p| {
+                let items = counted(&p.name, &people_counts)?;
+                Some(Person { items, description: if originals { p.description } else { None }, ..p })
+            })
             .collect(),
         places: archive
             .places()?
             .into_iter()
-            .filter(|p| place_names.contains(&crate::store::name_key(&p.name)))
+            .filter_map(|p| Some(Place { items: counted(&p.name, &place_counts)?, ..p }))
             .collect(),
         events: archive
             .events()?
             .into_iter()
-            .filter(|e| event_names.contains(&crate::store::name_key(&e.name)))
+            .filter_map(|e| {
+                let items = counted(&e.name, &event_counts)?;
+                Some(Event { items, description: scrub(e.description.clone()), ..e })
+            })
             .collect(),
         collections: archive
             .collections()?
             .into_iter()
             .map(|mut c| {
                 c.items.retain(|id| ids.contains(id));
+                c.description = scrub(c.description.take());
                 c
             })
             .filter(|c| !c.items.is_empty())

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
-use super::{ExportOptions, ExportReport, select, ship_files, write_file};
+use super::{ExportOptions, ExportReport, select_for, ship_files, write_file};
 use crate::archive::Archive;
 use crate::date::EdtfDate;
 use crate::error::{Error, Result};
@@ -98,7 +98,8 @@ pub fn context() -> Value {
 
 /// Writes `out/items.jsonld` and `out/files/`.
 pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<ExportReport> {
-    let (mut items, mut left_out) = select(archive, &options.selection, options.include_restricted)?;
+    let (mut items, mut left_out) =
+        select_for(archive, &options.selection, options.include_restricted, super::purpose(options))?;
     let files = ship_files(archive, &mut items, &mut left_out, &out.join(super::csv::FILES_DIR), options)?;
     write_file(&out.join(FILE_NAME), to_bytes(&document(archive, &items)?)?)?;
     super::log_export(archive, "jsonld", out, &items)?;
@@ -135,6 +136,8 @@ struct Entities {
 
 /// The JSON-LD document of `items` (already through `select`), with the nodes they point to.
 pub fn document(archive: &Archive, items: &[Item]) -> Result<Value> {
+    // Events' and collections' descriptions are free text too: names in them are replaced.
+    let mut names = crate::privacy::Disclosure::new(archive, false, crate::privacy::Purpose::Public)?;
     let entities = Entities {
         people: archive.people()?.into_iter().map(|p| (name_key(&p.name), p.id)).collect(),
         places: archive
@@ -153,7 +156,7 @@ pub fn document(archive: &Archive, items: &[Item]) -> Result<Value> {
             .into_iter()
             .map(|e| {
                 let mut event = json!({ "@id": format!("urn:uuid:{}", e.id), "@type": "Event", "name": e.name });
-                set(&mut event, "description", e.description.as_deref());
+                set(&mut event, "description", e.description.as_deref().map(|d| names.scrub(d)).as_deref());
                 if let Some(date) = &e.date {
                     event["dcterms:date"] = json!(date.as_str());
                     set(&mut event, "startDate", iso_date(date));
@@ -183,7 +186,7 @@ pub fn document(archive: &Archive, items: &[Item]) -> Result<Value> {
             "name": collection.name,
             "hasPart": collection.items.iter().map(node).collect::<Vec<_>>(),
         });
-        set(&mut value, "description", collection.description.as_deref());
+        set(&mut value, "description", collection.description.as_deref().map(|d| names.scrub(d)).as_deref());
         graph.push(value);
     }
     for item in items {

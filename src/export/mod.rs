@@ -23,7 +23,7 @@ use crate::archive::Archive;
 use crate::error::{Error, Result};
 use crate::files::{clean_image, injected_write_failure};
 use crate::model::{Item, ItemDetails, PhotoDetails, Redaction};
-use crate::privacy::{Disclosure, Verdict};
+use crate::privacy::{Disclosure, Purpose, Verdict};
 use crate::search::SearchRequest;
 
 /// Which items an export takes.
@@ -254,9 +254,8 @@ fn export_as(archive: &Archive, format: Format, options: &ExportOptions, out: &P
 /// The form an item outside the selection may leave in (a quote's source article), by the
 /// same policy `select` applies, or None when it stays in.
 pub(crate) fn disclosed(archive: &Archive, item: &Item, include_restricted: bool) -> Result<Option<Item>> {
-    let people = archive.everyones_privacy()?;
-    let mut disclosure = Disclosure::new(&people, archive.now().date_naive(), include_restricted);
-    Ok(match disclosure.decide(item) {
+    let mut disclosure = Disclosure::new(archive, include_restricted, Purpose::Public)?;
+    Ok(match disclosure.decide(item)? {
         Verdict::Include(item) => Some(*item),
         Verdict::Exclude(_) => None,
     })
@@ -405,8 +404,20 @@ pub struct LeftOut {
 /// The items a selection takes, split into what may leave — in the form it may leave in — and
 /// what stays, with the reason. This is the one place exports apply the privacy policy
 /// (`privacy::Disclosure`): restricted items stay unless `include_restricted`, private ones
-/// always; people without name consent appear by pseudonym; photo GPS never leaves.
+/// always; people without name consent appear by pseudonym, in name fields and free text alike;
+/// photo GPS never leaves. Public exports (all but `--originals`) also leave out photos'
+/// camera, exact time and file name and the archivist's unpublished notes.
 pub fn select(archive: &Archive, selection: &Selection, include_restricted: bool) -> Result<(Vec<Item>, Vec<LeftOut>)> {
+    select_for(archive, selection, include_restricted, Purpose::Public)
+}
+
+/// `select`, for a purpose: `Purpose::Archival` for an export that ships the original files.
+pub fn select_for(
+    archive: &Archive,
+    selection: &Selection,
+    include_restricted: bool,
+    purpose: Purpose,
+) -> Result<(Vec<Item>, Vec<LeftOut>)> {
     let items = match selection {
         Selection::All => archive.all_items()?,
         Selection::Collection(name) => archive.collection_items(name)?,
@@ -419,17 +430,21 @@ pub fn select(archive: &Archive, selection: &Selection, include_restricted: bool
         }
         Selection::Items(ids) => ids.iter().map(|id| archive.get(*id)).collect::<Result<_>>()?,
     };
-    let people = archive.everyones_privacy()?;
-    let mut disclosure = Disclosure::new(&people, archive.now().date_naive(), include_restricted);
+    let mut disclosure = Disclosure::new(archive, include_restricted, purpose)?;
     let mut keep = Vec::new();
     let mut left_out = Vec::new();
     for item in items {
-        match disclosure.decide(&item) {
+        match disclosure.decide(&item)? {
             Verdict::Include(item) => keep.push(*item),
             Verdict::Exclude(reason) => left_out.push(LeftOut { id: item.id, reason }),
         }
     }
     Ok((keep, left_out))
+}
+
+/// The purpose of an export made with these options.
+pub(crate) fn purpose(options: &ExportOptions) -> Purpose {
+    if options.originals { Purpose::Archival } else { Purpose::Public }
 }
 
 /// Remembers which items an export carried and where it went, so that a takedown can name the

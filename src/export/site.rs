@@ -100,6 +100,8 @@ pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<
     let citations = citation::render(&refs, Style::Chicago)?.into_iter().collect();
     let on_site: BTreeSet<Id> = items.iter().map(|i| i.id).collect();
     let mut slugs = BTreeSet::new();
+    // Collections' descriptions are free text too: names in them are replaced.
+    let mut names = crate::privacy::Disclosure::new(archive, false, crate::privacy::Purpose::Public)?;
     let collections = archive
         .collections()?
         .into_iter()
@@ -108,7 +110,7 @@ pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<
             (!items.is_empty()).then(|| SiteCollection {
                 slug: unique_slug(&c.name, &mut slugs),
                 name: c.name,
-                description: c.description,
+                description: c.description.as_deref().map(|d| names.scrub(d)),
                 items,
             })
         })

@@ -178,6 +178,13 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX export_items_item ON export_items(item_id);
     "#,
+    // 4: an item's description (the archivist's notes) leaves the archive only when marked for
+    // publication; quotes are found by the item they were taken from.
+    r#"
+    ALTER TABLE items ADD COLUMN description_public INTEGER NOT NULL DEFAULT 0;
+    -- the quotes taken from an item inherit its restriction: found when it changes
+    CREATE INDEX items_source_item ON items(source_item_id);
+    "#,
 ];
 
 /// The archive format this binary writes: the number of migrations it knows.

@@ -1,7 +1,7 @@
 //! People's protection in the database: flags, pseudonyms and consent records, which items
 //! involve whom, and the log of exports a takedown has to recall.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -11,7 +11,7 @@ use super::items::parse_id;
 use super::name_key;
 use crate::error::Result;
 use crate::model::{Consent, Id};
-use crate::privacy::{ConsentRecord, ConsentScope, PersonPrivacy};
+use crate::privacy::{ConsentRecord, ConsentScope, People, PersonPrivacy, add_person, person_key};
 
 /// Sets a person's flags and pseudonym; `None` leaves a value as it is.
 pub fn set_person_protection(
@@ -54,56 +54,84 @@ pub fn add_consent(conn: &Connection, name: &str, record: &ConsentRecord, now: D
     Ok(())
 }
 
-/// What the archive knows of the protection of the named people, keyed by `name_key`.
+/// What the archive knows of the protection of the named people, keyed by
+/// `privacy::person_key`: a name matches its own record and every other spelling of it that
+/// differs only in case, spacing or accents ("Maria Lopez" finds "María López"'s flags), merged
+/// into one (`PersonPrivacy::absorb`).
 ///
-/// Two queries however many names (a search hydrates the people of a whole page at once).
-pub fn privacy_of<'a>(
-    conn: &Connection,
-    names: impl IntoIterator<Item = &'a str>,
-) -> Result<HashMap<String, PersonPrivacy>> {
+/// Three queries however many names (a search hydrates the people of a whole page at once).
+pub fn privacy_of<'a>(conn: &Connection, names: impl IntoIterator<Item = &'a str>) -> Result<People> {
     let mut keys: Vec<String> = names.into_iter().map(name_key).collect();
     keys.sort_unstable();
     keys.dedup();
-    let mut out = HashMap::new();
+    let mut out = People::new();
     if keys.is_empty() {
         return Ok(out);
     }
+    let folded: HashSet<String> = keys.iter().map(|k| person_key(k)).collect();
     let list = serde_json::to_string(&keys).expect("names serialize");
-    let mut ids: HashMap<String, String> = HashMap::new();
+    let mut found: Vec<(String, PersonPrivacy)> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(String, PersonPrivacy)> {
+        Ok((
+            r.get(0)?,
+            PersonPrivacy {
+                name: r.get(1)?,
+                minor: r.get(2)?,
+                at_risk: r.get(3)?,
+                pseudonym: r.get(4)?,
+                consents: Vec::new(),
+                aliases: Vec::new(),
+            },
+        ))
+    };
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, minor, at_risk, pseudonym, name_key FROM persons \
-         WHERE name_key IN (SELECT value FROM json_each(?1))",
+        "SELECT id, name, minor, at_risk, pseudonym FROM persons WHERE name_key IN (SELECT value FROM json_each(?1))",
     )?;
-    let mut rows = stmt.query([&list])?;
-    while let Some(r) = rows.next()? {
-        let (id, key): (String, String) = (r.get(0)?, r.get(5)?);
-        let person = PersonPrivacy {
-            name: r.get(1)?,
-            minor: r.get(2)?,
-            at_risk: r.get(3)?,
-            pseudonym: r.get(4)?,
-            consents: Vec::new(),
-        };
-        ids.insert(id, key.clone());
-        out.insert(key, person);
+    for person in stmt.query_map([&list], row)? {
+        let (id, person) = person?;
+        seen.insert(id.clone());
+        found.push((id, person));
     }
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    let list = serde_json::to_string(&ids.keys().collect::<Vec<_>>()).expect("ids serialize");
+    // Other spellings: only a record that protects someone can change a verdict, so only those
+    // are read and folded (a few, beside the archive's many speakers).
     let mut stmt = conn.prepare_cached(
-        "SELECT person_id, scope, status, date, note, expires FROM consents \
-         WHERE person_id IN (SELECT value FROM json_each(?1)) ORDER BY person_id, recorded_at, rowid",
+        "SELECT id, name, minor, at_risk, pseudonym FROM persons WHERE minor OR at_risk OR pseudonym IS NOT NULL \
+         OR id IN (SELECT person_id FROM consents)",
     )?;
-    let mut rows = stmt.query([&list])?;
-    while let Some(r) = rows.next()? {
-        let person_id: String = r.get(0)?;
-        let record = consent_from_row(r, 1)?;
-        if let Some(person) = ids.get(&person_id).and_then(|key| out.get_mut(key)) {
-            person.consents.push(record);
+    for person in stmt.query_map([], row)? {
+        let (id, person) = person?;
+        if !seen.contains(&id) && folded.contains(&person_key(&person.name)) {
+            seen.insert(id.clone());
+            found.push((id, person));
         }
     }
+    if !found.is_empty() {
+        let ids: Vec<&String> = found.iter().map(|(id, _)| id).collect();
+        let list = serde_json::to_string(&ids).expect("ids serialize");
+        let at: HashMap<String, usize> = found.iter().enumerate().map(|(i, (id, _))| (id.clone(), i)).collect();
+        let mut stmt = conn.prepare_cached(
+            "SELECT person_id, scope, status, date, note, expires FROM consents \
+             WHERE person_id IN (SELECT value FROM json_each(?1)) ORDER BY person_id, recorded_at, rowid",
+        )?;
+        let mut rows = stmt.query([&list])?;
+        while let Some(r) = rows.next()? {
+            let person_id: String = r.get(0)?;
+            let record = consent_from_row(r, 1)?;
+            if let Some(&i) = at.get(&person_id) {
+                found[i].1.consents.push(record);
+            }
+        }
+    }
+    for (_, person) in found {
+        add_person(&mut out, person);
+    }
     Ok(out)
+}
+
+/// The name of every person the archive knows.
+pub fn person_names(conn: &Connection) -> Result<Vec<String>> {
+    Ok(conn.prepare("SELECT name FROM persons")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?)
 }
 
 /// A consent record from the columns scope, status, date, note, expires starting at `at`.
@@ -121,10 +149,9 @@ fn consent_from_row(r: &rusqlite::Row<'_>, at: usize) -> Result<ConsentRecord> {
     })
 }
 
-/// Every person's protection, keyed by `name_key`.
-pub fn privacy_of_everyone(conn: &Connection) -> Result<HashMap<String, PersonPrivacy>> {
-    let names: Vec<String> =
-        conn.prepare("SELECT name FROM persons")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+/// Every person's protection, keyed by `privacy::person_key`.
+pub fn privacy_of_everyone(conn: &Connection) -> Result<People> {
+    let names = person_names(conn)?;
     privacy_of(conn, names.iter().map(String::as_str))
 }
 
@@ -143,19 +170,35 @@ pub fn person_privacy(conn: &Connection, name: &str) -> Result<Option<PersonPriv
     while let Some(r) = rows.next()? {
         consents.push(consent_from_row(r, 0)?);
     }
-    Ok(Some(PersonPrivacy { name, minor, at_risk, pseudonym, consents }))
+    Ok(Some(PersonPrivacy { name, minor, at_risk, pseudonym, consents, aliases: Vec::new() }))
 }
 
-/// Every item that quotes, shows, mentions or is written by the person.
+/// Every item that quotes, shows, mentions or is written by the person, under any spelling of
+/// their name (case, spacing and accents aside), or whose credit line is their name.
 pub fn items_of_person(conn: &Connection, name: &str) -> Result<Vec<Id>> {
-    let ids: Vec<String> = conn
-        .prepare(
-            "SELECT i.id FROM items i JOIN persons p ON p.id = i.speaker_id WHERE p.name_key = ?1 \
-             UNION SELECT ip.item_id FROM item_people ip JOIN persons p ON p.id = ip.person_id WHERE p.name_key = ?1 \
-             UNION SELECT ia.item_id FROM item_authors ia JOIN persons p ON p.id = ia.person_id WHERE p.name_key = ?1",
-        )?
-        .query_map([name_key(name)], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+    let key = person_key(name);
+    let spellings: Vec<String> =
+        person_names(conn)?.into_iter().filter(|n| person_key(n) == key).map(|n| name_key(&n)).collect();
+    let mut ids: Vec<String> = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.id FROM items i JOIN persons p ON p.id = i.speaker_id WHERE p.name_key = ?1 \
+         UNION SELECT ip.item_id FROM item_people ip JOIN persons p ON p.id = ip.person_id WHERE p.name_key = ?1 \
+         UNION SELECT ia.item_id FROM item_authors ia JOIN persons p ON p.id = ia.person_id WHERE p.name_key = ?1",
+    )?;
+    for spelling in spellings.iter().map(String::as_str).chain([name_key(name).as_str()]) {
+        for id in stmt.query_map([spelling], |r| r.get::<_, String>(0))? {
+            ids.push(id?);
+        }
+    }
+    let mut credited = conn.prepare_cached("SELECT id, credit FROM items WHERE credit IS NOT NULL")?;
+    for row in credited.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (id, credit) = row?;
+        if person_key(&credit) == key {
+            ids.push(id);
+        }
+    }
+    ids.sort();
+    ids.dedup();
     ids.iter().map(|s| parse_id(s)).collect()
 }
 
@@ -218,4 +261,17 @@ pub fn exports_with(conn: &Connection, item: Id) -> Result<Vec<ExportRecord>> {
         Ok(ExportRecord { at: r.get(0)?, format: r.get(1)?, destination: r.get(2)? })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The quotes taken from any of these items (`source_item`).
+pub fn quotes_taken_from(conn: &Connection, sources: &[Id]) -> Result<Vec<Id>> {
+    if sources.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = serde_json::to_string(&sources.iter().map(Id::to_string).collect::<Vec<_>>()).expect("ids serialize");
+    let ids: Vec<String> = conn
+        .prepare_cached("SELECT id FROM items WHERE source_item_id IN (SELECT value FROM json_each(?1))")?
+        .query_map([&list], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    ids.iter().map(|s| parse_id(s)).collect()
 }
