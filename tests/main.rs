@@ -29,6 +29,7 @@ mod import_photos;
 mod import_quotes;
 mod offline;
 mod privacy;
+mod privacy_attacks_purge;
 mod privacy_attacks_suggestions;
 mod round_trip;
 mod search;
