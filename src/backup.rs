@@ -23,6 +23,10 @@ pub struct BackupReport {
     pub items: u64,
     /// Original files copied and verified.
     pub files: u64,
+    /// Whether the backup was logged, so that a purge lists it for recall (a read-only handle
+    /// cannot log it).
+    #[serde(default)]
+    pub recorded: bool,
 }
 
 impl Archive {
@@ -35,6 +39,8 @@ impl Archive {
         }
         fs::create_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
         let db = partial.join("archive.sqlite");
+        // The last change the copy holds: a purge later tells from it which items it carried.
+        let seq = store::last_change(self.store.conn())?;
         self.store.conn().execute("VACUUM INTO ?1", [db.to_string_lossy()])?;
 
         // An encrypted archive's backup is encrypted the same way, with the same key file.
@@ -81,7 +87,13 @@ impl Archive {
         if previous.exists() {
             fs::remove_dir_all(&previous).map_err(|e| Error::io(&previous, e))?;
         }
-        Ok(BackupReport { path: out.to_path_buf(), items, files })
+        // Logged for recall, as exports are: a purge lists the backups that hold what it removed.
+        let recorded = !self.is_read_only();
+        if recorded {
+            let destination = fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf());
+            store::record_backup(self.store.conn(), &destination.display().to_string(), seq, self.now())?;
+        }
+        Ok(BackupReport { path: out.to_path_buf(), items, files, recorded })
     }
 }
 

@@ -81,6 +81,12 @@ pub enum Error {
     /// Long work was cancelled by the user.
     #[error("cancelled")]
     Cancelled,
+    /// The database's write-ahead log still holds data after a purge (another program has the
+    /// archive open): deleted text may linger in it until it is emptied.
+    #[error(
+        "the write-ahead log {path} could not be emptied (another program has the archive open); close it, then run `walkout purge` again to finish"
+    )]
+    WalNotEmptied { path: PathBuf },
 }
 
 impl Error {
@@ -109,6 +115,7 @@ impl Error {
             Error::Query { .. } => "query",
             Error::NoPreview { .. } => "no_preview",
             Error::Cancelled => "cancelled",
+            Error::WalNotEmptied { .. } => "wal_not_emptied",
         }
     }
 

@@ -3,36 +3,67 @@
 //! then makes sure no copy of the text survives anywhere in the archive folder: index segments
 //! are merged and the old ones deleted, SQLite overwrites deleted content (`secure_delete`), the
 //! WAL is checkpointed and truncated, and free pages are vacuumed away. The report lists the
-//! earlier exports that carried the material, so they can be recalled.
+//! earlier exports and backups that carried the material, so they can be recalled.
+//!
+//! What goes with the items: the people, places, events, tags and collections only they used
+//! (with consent records), every change-log and export-log row naming them, and every file no
+//! item points to any more (which includes the original of an item deleted earlier: a delete
+//! keeps it for undo). Purging a person also takes the quotes cut from their items and replaces
+//! their name in the text of the items that stay.
+//!
+//! A purge can be run again after a crash and finishes the job: the ids are marked pending in
+//! the same transaction that deletes the rows, and the cleanup (files, thumbnails, index,
+//! WAL) runs again until it has completed. An id that is no longer an item but that the change
+//! log or a pending purge still names (an item deleted earlier) is accepted and cleaned up.
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 use crate::archive::Archive;
 use crate::error::{Error, Result};
-use crate::model::Id;
+use crate::model::{Id, Item, ItemDetails};
+use crate::search::SearchRequest;
 use crate::store::{self, ExportRecord};
+
+/// What replaces a purged person's name in the items that stay, when they have no pseudonym.
+pub const NAME_REMOVED: &str = "[name removed]";
 
 /// What a purge removed, and where copies may still be.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PurgeReport {
-    /// Items removed.
+    /// Items removed (with the quotes cut from them, when purging a person).
     pub items: Vec<Id>,
     /// Original files deleted.
     pub files: u64,
     /// The person removed, when purging by person.
     pub person: Option<String>,
-    /// Earlier exports that contained purged items: recall them.
+    /// Earlier exports and backups (format `backup`) that contained purged items: recall them.
     pub exports: Vec<ExportRecord>,
+    /// Of `items`, those that were deleted before (or by an interrupted purge): what was left of
+    /// them — files, thumbnails, log rows, entities only they used — is gone now.
+    #[serde(default)]
+    pub already_deleted: Vec<Id>,
+    /// Quotes removed because they were cut from a purged item (also in `items`).
+    #[serde(default)]
+    pub derived_quotes: Vec<Id>,
+    /// Items that stay, in whose text the purged person's name was replaced.
+    #[serde(default)]
+    pub renamed: Vec<Id>,
+    /// Thumbnails deleted.
+    #[serde(default)]
+    pub thumbnails: u64,
 }
 
 impl Archive {
-    /// Removes items for good.
+    /// Removes items for good (also items deleted earlier, whose leftovers are cleaned up).
     pub fn purge(&mut self, ids: &[Id]) -> Result<PurgeReport> {
         self.purge_items(ids, None)
     }
 
-    /// Removes a person and every item that quotes, shows or mentions them, for good.
+    /// Removes a person and every item that quotes, shows or mentions them, for good, with the
+    /// quotes cut from those items; their name is replaced in the text of what stays.
     pub fn purge_person(&mut self, name: &str) -> Result<PurgeReport> {
         if store::person_privacy(self.store.conn(), name)?.is_none() {
             return Err(Error::invalid("person", format!("no person named {name:?}")));
@@ -41,49 +72,235 @@ impl Archive {
         self.purge_items(&ids, Some(name))
     }
 
+    /// Whether a purge was interrupted before it finished (run `purge` again to finish it).
+    pub fn purge_pending(&self) -> Result<bool> {
+        store::has_pending_purges(self.store.conn())
+    }
+
     fn purge_items(&mut self, ids: &[Id], person: Option<&str>) -> Result<PurgeReport> {
         if self.is_read_only() {
             return Err(Error::ReadOnly);
         }
         let mut report = PurgeReport { person: person.map(str::to_string), ..Default::default() };
-        for id in ids {
-            self.get(*id)?;
-            for export in store::exports_with(self.store.conn(), *id)? {
-                if !report.exports.contains(&export) {
-                    report.exports.push(export);
+        let conn = self.store.conn();
+        let mut present = Vec::new();
+        for &id in ids {
+            if store::item_exists(conn, id)? {
+                present.push(id);
+            } else if store::is_known_absent(conn, id)? {
+                report.already_deleted.push(id);
+            } else {
+                return Err(Error::ItemNotFound { id: id.to_string() });
+            }
+        }
+        if person.is_some() {
+            for id in quotes_cut_from(conn, &present)? {
+                if !present.contains(&id) {
+                    report.derived_quotes.push(id);
+                }
+            }
+            present.extend(report.derived_quotes.iter().copied());
+        }
+        let renamed = match person {
+            Some(name) => {
+                let privacy = store::person_privacy(conn, name)?;
+                let replacement = privacy.and_then(|p| p.pseudonym).unwrap_or_else(|| NAME_REMOVED.to_string());
+                self.items_naming(name, &present, &replacement)?
+            }
+            None => Vec::new(),
+        };
+        let mut all: Vec<Id> = present.clone();
+        all.extend(report.already_deleted.iter().copied());
+        for &id in all.iter().chain(renamed.iter().map(|i| &i.id)) {
+            let conn = self.store.conn();
+            for record in store::exports_with(conn, id)?.into_iter().chain(store::backups_with(conn, id)?) {
+                if !report.exports.contains(&record) {
+                    report.exports.push(record);
                 }
             }
         }
         let now = self.now();
-        let orphans = self.write(|tx| {
-            for id in ids {
+        self.write(|tx| {
+            store::mark_purge_pending(tx, &all)?;
+            for id in &present {
                 store::delete_item(tx, *id, now)?;
-                tx.execute("DELETE FROM export_items WHERE item_id = ?1", [id.to_string()])?;
+            }
+            for item in &renamed {
+                let mut item = item.clone();
+                item.updated_at = now;
+                store::update_item(tx, &item)?;
             }
             if let Some(name) = person {
                 store::delete_person(tx, name)?;
             }
-            store::drop_unreferenced_blobs(tx)
+            store::drop_entities_only_they_used(tx, &all)?;
+            store::drop_unreferenced_blobs(tx)?;
+            Ok(())
         })?;
-        for sha in &orphans {
-            self.files().remove(sha)?;
-            self.remove_thumbnails(sha)?;
-        }
-        report.items = ids.to_vec();
-        report.files = orphans.len() as u64;
-        self.index.compact()?;
-        self.store.scrub()?;
+        // Only once the index has applied the deletes may the log rows naming the ids go.
+        self.write_database(|tx| store::forget_items(tx, &all))?;
+        let (files, thumbnails) = self.finish_purge()?;
+        report.items = all;
+        report.files = files;
+        report.thumbnails = thumbnails;
+        report.renamed = renamed.iter().map(|i| i.id).collect();
         Ok(report)
     }
 
-    fn remove_thumbnails(&self, sha256: &str) -> Result<()> {
-        let dir = self.thumbs_dir();
-        let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(()) };
-        for entry in entries.flatten() {
-            if entry.file_name().to_string_lossy().starts_with(sha256) {
-                std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+    /// The part of a purge that can be run again: removes every file and thumbnail no item
+    /// points to, merges the index so no deleted document survives in a segment, forgets the
+    /// pending purges and empties the WAL. Returns the files and thumbnails removed.
+    fn finish_purge(&mut self) -> Result<(u64, u64)> {
+        fail::fail_point!("purge-before-cleanup");
+        let cleaned = self.remove_unreferenced_files()?;
+        self.index.compact()?;
+        self.write_database(|tx| store::finish_pending_purges(tx))?;
+        self.store.scrub()?;
+        Ok((cleaned.files.len() as u64, cleaned.thumbnails))
+    }
+
+    /// The items other than `except` whose text names `name` (any case, any accents), with the
+    /// name replaced by `replacement`.
+    fn items_naming(&self, name: &str, except: &[Id], replacement: &str) -> Result<Vec<Item>> {
+        // The index folds case and accents as `name_spans` does: a phrase search finds every
+        // candidate without reading every item.
+        let phrase = format!("\"{}\"", name.replace('"', " "));
+        let candidates = self.search_ids(&SearchRequest::words(phrase))?;
+        let mut renamed = Vec::new();
+        for id in candidates.into_iter().filter(|id| !except.contains(id)) {
+            let mut item = self.get(id)?;
+            if replace_name_in_item(&mut item, name, replacement) {
+                renamed.push(item);
             }
         }
-        Ok(())
+        Ok(renamed)
+    }
+}
+
+/// The quotes whose source is one of `ids`.
+fn quotes_cut_from(conn: &rusqlite::Connection, ids: &[Id]) -> Result<Vec<Id>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM items WHERE source_item_id = ?1 ORDER BY id")?;
+    let mut out = Vec::new();
+    for id in ids {
+        for row in stmt.query_map([id.to_string()], |r| r.get::<_, String>(0))? {
+            out.push(store::parse_id(&row?)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Replaces `name` in every text field of an item; whether anything changed.
+fn replace_name_in_item(item: &mut Item, name: &str, replacement: &str) -> bool {
+    let mut changed = false;
+    let mut fix = |text: &mut String| {
+        if let Some(new) = replace_name(text, name, replacement) {
+            *text = new;
+            changed = true;
+        }
+    };
+    let fix_opt = |text: &mut Option<String>, fix: &mut dyn FnMut(&mut String)| {
+        if let Some(t) = text.as_mut() {
+            fix(t)
+        }
+    };
+    fix(&mut item.title);
+    fix_opt(&mut item.description, &mut fix);
+    fix_opt(&mut item.source, &mut fix);
+    fix_opt(&mut item.credit, &mut fix);
+    fix_opt(&mut item.rights, &mut fix);
+    for redaction in &mut item.redactions {
+        fix_opt(&mut redaction.label, &mut fix);
+    }
+    match &mut item.details {
+        ItemDetails::Quote(q) => {
+            fix(&mut q.text);
+            fix_opt(&mut q.role, &mut fix);
+            fix_opt(&mut q.context, &mut fix);
+            fix_opt(&mut q.translation, &mut fix);
+        }
+        ItemDetails::Photo(p) => {
+            fix_opt(&mut p.caption, &mut fix);
+            fix_opt(&mut p.file_name, &mut fix);
+        }
+        ItemDetails::Article(a) => {
+            fix(&mut a.headline);
+            fix(&mut a.body);
+            fix_opt(&mut a.outlet, &mut fix);
+            fix_opt(&mut a.file_name, &mut fix);
+        }
+    }
+    changed
+}
+
+/// A letter as names are compared: lowercase, accents dropped ("Á" → "a").
+fn fold_char(c: char) -> impl Iterator<Item = char> {
+    std::iter::once(c).nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase)
+}
+
+/// `text` with every whole-word occurrence of `name` (any case, any accents, any run of spaces
+/// between its words) replaced by `replacement`; `None` when there is none.
+pub fn replace_name(text: &str, name: &str, replacement: &str) -> Option<String> {
+    let fold = |s: &str| -> Vec<(char, usize, usize)> {
+        // Each folded letter with the byte range of the original letter it came from; a run of
+        // spaces folds to one space.
+        let mut out: Vec<(char, usize, usize)> = Vec::new();
+        for (at, c) in s.char_indices() {
+            let end = at + c.len_utf8();
+            if c.is_whitespace() {
+                match out.last_mut() {
+                    Some((' ', _, e)) => *e = end,
+                    _ => out.push((' ', at, end)),
+                }
+                continue;
+            }
+            out.extend(fold_char(c).map(|f| (f, at, end)));
+        }
+        out
+    };
+    let needle: Vec<char> = fold(name.trim()).into_iter().map(|(c, _, _)| c).collect();
+    if needle.is_empty() {
+        return None;
+    }
+    let hay = fold(text);
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i + needle.len() <= hay.len() {
+        let matches = hay[i..i + needle.len()].iter().map(|(c, _, _)| *c).eq(needle.iter().copied());
+        let starts_word = i == 0 || !hay[i - 1].0.is_alphanumeric();
+        let ends_word = hay.get(i + needle.len()).is_none_or(|(c, _, _)| !c.is_alphanumeric());
+        if matches && starts_word && ends_word {
+            spans.push((hay[i].1, hay[i + needle.len() - 1].2));
+            i += needle.len();
+        } else {
+            i += 1;
+        }
+    }
+    if spans.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (start, end) in spans {
+        out.push_str(&text[from..start]);
+        out.push_str(replacement);
+        from = end;
+    }
+    out.push_str(&text[from..]);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_name;
+
+    #[test]
+    fn a_name_is_replaced_in_any_case_and_accents_and_only_as_whole_words() {
+        let text = "María López spoke; then MARIA  LOPEZ and maria lopez left. Marial Lopezz stayed.";
+        assert_eq!(
+            replace_name(text, "María López", "a student").unwrap(),
+            "a student spoke; then a student and a student left. Marial Lopezz stayed."
+        );
+        assert_eq!(replace_name("nobody here", "María López", "x"), None);
+        assert_eq!(replace_name("Dr. JOSÉ, hi", "jose", "[name removed]").unwrap(), "Dr. [name removed], hi");
     }
 }

@@ -177,6 +177,7 @@ impl Archive {
                     ])?;
                 }
                 store::insert_item(tx, &entry.item)?;
+                tx.prepare_cached("DELETE FROM deleted_links WHERE item_id = ?1")?.execute([id.to_string()])?;
                 for place in &entry.positions {
                     tx.prepare_cached(
                         "UPDATE collection_items SET position = ?3 WHERE item_id = ?2 \

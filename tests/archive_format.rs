@@ -103,6 +103,22 @@ fn the_archive_of_this_version_opens_searches_and_verifies() {
     assert_eq!(reader.search(&SearchRequest::words("Twin Cities")).unwrap().total, 1);
 }
 
+/// Format 3 (before backups were logged and purges could be resumed) opens, is migrated, and a
+/// purge then works on it.
+#[test]
+fn the_archive_of_format_3_opens_migrates_and_purges() {
+    let dir = temp();
+    let root = dir.path().join("archive-v3");
+    copy_dir(&data("archive-v3"), &root);
+    let mut archive = Archive::open(&root).expect("format 3 opens");
+    assert_eq!(archive.integrity_check().unwrap(), "ok");
+    assert_eq!(archive.stats().unwrap().items, 13);
+    let hit = archive.search(&SearchRequest::words("banner archive")).unwrap().hits[0].id;
+    let report = archive.purge(&[hit]).unwrap();
+    assert_eq!(report.items, vec![hit]);
+    assert_eq!(archive.stats().unwrap().items, 12);
+}
+
 /// Writes the fixture of this format into tests/data (run on purpose only: see above).
 #[test]
 #[ignore]

@@ -30,6 +30,8 @@ mod import_quotes;
 mod offline;
 mod privacy;
 mod privacy_attacks;
+mod privacy_attacks_purge;
+mod privacy_attacks_suggestions;
 mod round_trip;
 mod search;
 mod thumbnails;

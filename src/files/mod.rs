@@ -174,17 +174,29 @@ impl BlobStore {
         Ok(if actual == sha256 { Fixity::Ok } else { Fixity::Mismatch })
     }
 
-    /// Removes temp files left by a crash mid-write; returns how many.
+    /// Removes temp files (and scratch folders) left by a crash mid-write; returns how many.
     pub fn sweep_temp_files(&self) -> Result<usize> {
         let temp_dir = self.root.join(TEMP_DIR);
         let Ok(entries) = fs::read_dir(&temp_dir) else { return Ok(0) };
         let mut removed = 0;
         for entry in entries.flatten() {
-            if fs::remove_file(entry.path()).is_ok() {
+            let path = entry.path();
+            let gone = if path.is_dir() { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
+            if gone.is_ok() {
                 removed += 1;
             }
         }
         Ok(removed)
+    }
+
+    /// A scratch folder inside the archive folder, removed when dropped (and swept at the next
+    /// open after a crash). An import that must unpack something (a zipped bag) does it here,
+    /// never in the system's temp folder: for an encrypted archive nothing of an import may be
+    /// written in plaintext outside the archive folder, where no sweep would ever find it.
+    pub fn scratch_dir(&self, prefix: &str) -> Result<tempfile::TempDir> {
+        let temp_dir = self.root.join(TEMP_DIR);
+        fs::create_dir_all(&temp_dir).map_err(|e| Error::io(&temp_dir, e))?;
+        tempfile::Builder::new().prefix(prefix).tempdir_in(&temp_dir).map_err(|e| Error::io(&temp_dir, e))
     }
 
     /// Deletes a stored file (used when nothing points to it any more).

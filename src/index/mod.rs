@@ -19,7 +19,7 @@ use tantivy::collector::sort_key::SortByStaticFastValue;
 use tantivy::collector::{Count, MultiCollector, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::LogMergePolicy;
-use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryClone, RangeQuery, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
@@ -362,16 +362,20 @@ impl SearchIndex {
     pub fn search(&self, request: &SearchRequest) -> Result<RawResults> {
         let searcher = self.reader.searcher();
         let parsed = ParsedQuery::parse(&request.query);
+        let mut filters: Vec<(Occur, Box<dyn Query>)> =
+            self.filters(request)?.into_iter().map(|q| (Occur::Must, q)).collect();
+        filters.extend(self.exclusions(request).into_iter().map(|q| (Occur::MustNot, q)));
         let (text_query, terms, corrected): (Box<dyn Query>, MatchTerms, Vec<query::Correction>) = if parsed.is_empty()
         {
             (Box::new(AllQuery), MatchTerms::default(), Vec::new())
         } else {
-            let built = query::build(&parsed, self.fields.text, &searcher)?;
+            // Corrections and prefixes are judged within the same filters as the hits.
+            let scope = query::Scope::new(&searcher, filters.iter().map(|(o, q)| (*o, q.box_clone())).collect());
+            let built = query::build(&parsed, self.fields.text, &scope)?;
             (built.query, built.terms, built.corrected)
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
-        clauses.extend(self.filters(request)?.into_iter().map(|q| (Occur::Must, q)));
-        clauses.extend(self.exclusions(request).into_iter().map(|q| (Occur::MustNot, q)));
+        clauses.extend(filters);
         let query = BooleanQuery::new(clauses);
 
         let sort = match request.sort {

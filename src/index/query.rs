@@ -3,13 +3,22 @@
 //! folded form, its English and Spanish stems, and — as the last word typed — any longer word it
 //! starts. A word found nowhere in the index is searched by its nearest spellings instead
 //! (edit distance 1, or 2 for long words), so "walkuot" finds "walkout".
+//!
+//! A correction or a typed prefix is offered only when a live document the same request may
+//! show holds it (`Scope`): the term dictionary alone also holds the words of deleted documents
+//! and of text an edit removed (until their segment is merged away), and the words of items the
+//! request's filters hide — a reading room's restricted quote must not be spelt out to a visitor
+//! as "did you mean …".
 
 use std::collections::HashSet;
 
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::collector::Count;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Occur, PhraseQuery, Query, QueryClone, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::termdict::TermStreamer;
-use tantivy::{Searcher, Term};
+use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
 use super::analysis::{self, ENGLISH, PLAIN, SPANISH};
 use crate::error::Result;
@@ -130,21 +139,67 @@ pub struct BuiltQuery {
     pub corrected: Vec<Correction>,
 }
 
+/// What one request may show: its filters (kinds, tags, collection, speaker, place, dates,
+/// sensitivity). A word is offered as a correction, or a typed prefix counts as found, only when
+/// a live document within them holds it.
+pub struct Scope<'a> {
+    searcher: &'a Searcher,
+    filters: Vec<(Occur, Box<dyn Query>)>,
+}
+
+impl<'a> Scope<'a> {
+    /// The request's filters, each `Must` or `MustNot`, as the search itself applies them.
+    pub fn new(searcher: &'a Searcher, filters: Vec<(Occur, Box<dyn Query>)>) -> Scope<'a> {
+        Scope { searcher, filters }
+    }
+
+    fn within(&self, query: Box<dyn Query>) -> BooleanQuery {
+        let mut clauses = vec![(Occur::Must, query)];
+        clauses.extend(self.filters.iter().map(|(occur, q)| (*occur, q.box_clone())));
+        BooleanQuery::new(clauses)
+    }
+
+    /// Whether at least one live document the request may show matches `query`. Stops at the
+    /// first one, so rejecting a hidden word costs little even on a large index. Deleted
+    /// documents are skipped by hand: a scorer still walks them.
+    fn shows_any(&self, query: Box<dyn Query>) -> Result<bool> {
+        let weight = self.within(query).weight(EnableScoring::disabled_from_searcher(self.searcher))?;
+        for segment in self.searcher.segment_readers() {
+            let mut scorer = weight.scorer(segment, 1.0)?;
+            let alive = segment.alive_bitset();
+            let mut doc = scorer.doc();
+            while doc != TERMINATED {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    return Ok(true);
+                }
+                doc = scorer.advance();
+            }
+        }
+        Ok(false)
+    }
+
+    /// How many live documents the request may show match `query`.
+    fn count(&self, query: Box<dyn Query>) -> Result<usize> {
+        Ok(self.searcher.search(&self.within(query), &Count)?)
+    }
+}
+
 const MIN_PREFIX_CHARS: usize = 3;
 const MIN_FUZZY_CHARS: usize = 4;
 /// How many near spellings one misspelt word is searched as.
 const MAX_NEAREST: usize = 5;
 
-/// The indexed words closest to `word` by edit distance (1, or 2 for words of 8+ letters),
-/// keeping only the closest distance found, most common first. Typos seldom hit the first
-/// letter, so only words sharing it are compared; that keeps the scan small on large indexes.
-fn nearest_terms(searcher: &Searcher, field: Field, word: &str) -> Result<Vec<(String, usize)>> {
+/// The indexed words closest to `word` by edit distance (1, or 2 for words of 8+ letters) that
+/// a live document in `scope` holds, keeping only the closest distance found, the most common
+/// (in scope) first. Typos seldom hit the first letter, so only words sharing it are compared;
+/// that keeps the scan small on large indexes.
+fn nearest_terms(scope: &Scope<'_>, field: Field, word: &str) -> Result<Vec<(String, usize)>> {
     let max_distance = if word.chars().count() >= 8 { 2 } else { 1 };
     let first: String = word.chars().take(1).collect();
     let mut upper = first.as_bytes().to_vec();
     upper.push(0xff);
-    let mut found: std::collections::HashMap<String, (usize, u64)> = std::collections::HashMap::new();
-    for segment in searcher.segment_readers() {
+    let mut found: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for segment in scope.searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
         let mut stream: TermStreamer<'_> = inverted
             .terms()
@@ -160,14 +215,24 @@ fn nearest_terms(searcher: &Searcher, field: Field, word: &str) -> Result<Vec<(S
             }
             let distance = strsim::damerau_levenshtein(word, term);
             if distance <= max_distance {
-                let entry = found.entry(term.to_string()).or_insert((distance, 0));
-                entry.1 += u64::from(stream.value().doc_freq);
+                found.insert(term.to_string(), distance);
             }
         }
     }
-    let Some(closest) = found.values().map(|(d, _)| *d).min() else { return Ok(Vec::new()) };
-    let mut nearest: Vec<(String, usize, u64)> =
-        found.into_iter().filter(|(_, (d, _))| *d == closest).map(|(t, (d, n))| (t, d, n)).collect();
+    let mut candidates: Vec<(String, usize)> = found.into_iter().collect();
+    candidates.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+    // The dictionary's document frequencies count deleted and hidden documents too: both which
+    // words qualify and their order come from the documents in scope only.
+    let mut nearest: Vec<(String, usize, usize)> = Vec::new();
+    for (term, distance) in candidates {
+        if nearest.first().is_some_and(|(_, closest, _)| distance > *closest) {
+            break;
+        }
+        if scope.shows_any(term_query(field, &term))? {
+            let count = scope.count(term_query(field, &term))?;
+            nearest.push((term, distance, count));
+        }
+    }
     nearest.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
     Ok(nearest.into_iter().take(MAX_NEAREST).map(|(t, d, _)| (t, d)).collect())
 }
@@ -180,27 +245,8 @@ fn term_query(field: Field, term: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::WithFreqs))
 }
 
-fn has_prefix(searcher: &Searcher, field: Field, prefix: &str) -> Result<bool> {
-    for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(field)?;
-        let mut upper = prefix.as_bytes().to_vec();
-        upper.push(0xff);
-        let mut stream = inverted
-            .terms()
-            .range()
-            .ge(prefix.as_bytes())
-            .lt(&upper)
-            .into_stream()
-            .map_err(tantivy::TantivyError::from)?;
-        if stream.advance() {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
 /// Builds the Tantivy query for a parsed search box.
-pub fn build(parsed: &ParsedQuery, fields: TextFields, searcher: &Searcher) -> Result<BuiltQuery> {
+pub fn build(parsed: &ParsedQuery, fields: TextFields, scope: &Scope<'_>) -> Result<BuiltQuery> {
     let mut terms = MatchTerms::default();
     let mut corrected = Vec::new();
     let mut subqueries: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -213,7 +259,7 @@ pub fn build(parsed: &ParsedQuery, fields: TextFields, searcher: &Searcher) -> R
             let collect = if clause.negated { None } else { Some(&mut terms) };
             let query = match atom {
                 Atom::Phrase(text) => phrase_query(fields, text, collect),
-                Atom::Word(word) => word_query(fields, word, typing, searcher, collect, &mut corrected)?,
+                Atom::Word(word) => word_query(fields, word, typing, scope, collect, &mut corrected)?,
             };
             if let Some(query) = query {
                 alternatives.push((Occur::Should, query));
@@ -254,7 +300,7 @@ fn word_query(
     fields: TextFields,
     word: &str,
     typing: bool,
-    searcher: &Searcher,
+    scope: &Scope<'_>,
     collect: Option<&mut MatchTerms>,
     corrected: &mut Vec<Correction>,
 ) -> Result<Option<Box<dyn Query>>> {
@@ -273,17 +319,19 @@ fn word_query(
         (Occur::Should, term_query(fields.spanish, &spanish)),
     ];
     let prefix = typing && folded.chars().count() >= MIN_PREFIX_CHARS;
+    let prefix_query = || FuzzyTermQuery::new_prefix(Term::from_field_text(fields.plain, &folded), 0, false);
     if prefix {
-        let query = FuzzyTermQuery::new_prefix(Term::from_field_text(fields.plain, &folded), 0, false);
-        options.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), 0.5))));
+        options.push((Occur::Should, Box::new(BoostQuery::new(Box::new(prefix_query()), 0.5))));
     }
-    let found = searcher.doc_freq(&Term::from_field_text(fields.plain, &folded))? > 0
-        || searcher.doc_freq(&Term::from_field_text(fields.english, &english))? > 0
-        || searcher.doc_freq(&Term::from_field_text(fields.spanish, &spanish))? > 0
-        || (prefix && has_prefix(searcher, fields.plain, &folded)?);
+    // Found means found where this request may look: a word only a hidden, deleted or edited-away
+    // document holds is treated as unknown, so the answer is the same as for a word never seen.
+    let found = scope.shows_any(term_query(fields.plain, &folded))?
+        || scope.shows_any(term_query(fields.english, &english))?
+        || scope.shows_any(term_query(fields.spanish, &spanish))?
+        || (prefix && scope.shows_any(Box::new(prefix_query()))?);
     let mut nearest = Vec::new();
     if !found && folded.chars().count() >= MIN_FUZZY_CHARS {
-        nearest = nearest_terms(searcher, fields.plain, &folded)?;
+        nearest = nearest_terms(scope, fields.plain, &folded)?;
         for (term, distance) in &nearest {
             let boost = if *distance == 1 { 0.6 } else { 0.3 };
             options.push((Occur::Should, Box::new(BoostQuery::new(term_query(fields.plain, term), boost))));

@@ -84,7 +84,8 @@ impl Archive {
         let root = if path.is_dir() {
             path.to_path_buf()
         } else {
-            let dir = tempfile::Builder::new().prefix("walkout-bag-").tempdir().map_err(|e| e.to_string())?;
+            // Unpacked inside the archive folder, not the system's temp folder: see `scratch_dir`.
+            let dir = self.files().scratch_dir("bag-").map_err(|e| e.to_string())?;
             unzip(path, dir.path(), limits, report)?;
             let root = bag_root(dir.path()).ok_or("a zip file that holds no BagIt bag (no bagit.txt)")?;
             _unzipped = dir;

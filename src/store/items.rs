@@ -90,7 +90,22 @@ pub fn update_item(conn: &Connection, item: &Item) -> Result<()> {
 }
 
 /// Deletes an item and its links, and records the change. False when there was no such item.
+///
+/// The ids of the people, places, events, tags and collections it was linked to are kept (ids
+/// only, no text) until it is restored or purged: a purge of an item deleted earlier removes
+/// those that nothing else uses, which it could not find otherwise.
 pub fn delete_item(conn: &Connection, id: Id, now: DateTime<Utc>) -> Result<bool> {
+    conn.prepare_cached(
+        "INSERT INTO deleted_links (item_id, entity, entity_id) \
+         SELECT id, 'person', speaker_id FROM items WHERE id = ?1 AND speaker_id IS NOT NULL \
+         UNION ALL SELECT id, 'place', place_id FROM items WHERE id = ?1 AND place_id IS NOT NULL \
+         UNION ALL SELECT id, 'event', event_id FROM items WHERE id = ?1 AND event_id IS NOT NULL \
+         UNION ALL SELECT item_id, 'person', person_id FROM item_people WHERE item_id = ?1 \
+         UNION ALL SELECT item_id, 'person', person_id FROM item_authors WHERE item_id = ?1 \
+         UNION ALL SELECT item_id, 'tag', CAST(tag_id AS TEXT) FROM item_tags WHERE item_id = ?1 \
+         UNION ALL SELECT item_id, 'collection', collection_id FROM collection_items WHERE item_id = ?1",
+    )?
+    .execute([id.to_string()])?;
     let deleted = conn.prepare_cached("DELETE FROM items WHERE id = ?1")?.execute([id.to_string()])?;
     if deleted > 0 {
         record_change(conn, id, ChangeOp::Delete, now)?;

@@ -178,7 +178,27 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX export_items_item ON export_items(item_id);
     "#,
-    // 4: an item's description (the archivist's notes) leaves the archive only when marked for
+    // 4: a purge leaves nothing. Backups are logged for recall as exports are (`seq`: the last
+    // change they hold, which tells which items they carried); what a delete unlinked is kept as
+    // ids only, so that purging an item deleted earlier can remove the people, places, tags and
+    // collections only it used; a purge under way is remembered until its files are gone, so
+    // that running it again after a crash finishes the job.
+    r#"
+    CREATE TABLE backups (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        seq INTEGER NOT NULL
+    );
+    CREATE TABLE deleted_links (
+        item_id TEXT NOT NULL,
+        entity TEXT NOT NULL CHECK (entity IN ('person', 'place', 'event', 'tag', 'collection')),
+        entity_id TEXT NOT NULL
+    );
+    CREATE INDEX deleted_links_item ON deleted_links(item_id);
+    CREATE TABLE purges_pending (item_id TEXT PRIMARY KEY);
+    "#,
+    // 5: an item's description (the archivist's notes) leaves the archive only when marked for
     // publication; quotes are found by the item they were taken from.
     r#"
     ALTER TABLE items ADD COLUMN description_public INTEGER NOT NULL DEFAULT 0;

@@ -6,6 +6,7 @@ mod entities;
 mod items;
 pub mod migrations;
 mod people;
+mod purges;
 mod reads;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use rusqlite::{Connection, OpenFlags};
 pub use entities::*;
 pub use items::*;
 pub use people::*;
+pub use purges::*;
 pub use reads::*;
 
 use crate::error::{Error, Result};
@@ -117,10 +119,28 @@ impl Store {
     /// Leaves no trace of deleted content in the files: checkpoints and truncates the WAL, then
     /// vacuums free pages away (with `secure_delete` on, deleted rows were already overwritten).
     pub fn scrub(&self) -> Result<()> {
-        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.empty_wal()?;
         self.conn.execute_batch("VACUUM")?;
-        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
+        self.empty_wal()
+    }
+
+    /// Checkpoints the WAL into the database and truncates it, retrying until the `-wal` file
+    /// is really empty: a checkpoint that a reader blocks reports "busy" (or copies only part of
+    /// the log) and leaves deleted text in the log. Gives up after a few seconds with an error
+    /// that says how to finish.
+    fn empty_wal(&self) -> Result<()> {
+        let mut wal = self.path.as_os_str().to_owned();
+        wal.push("-wal");
+        let wal = PathBuf::from(wal);
+        for attempt in 0..40u64 {
+            let busy: i64 = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            let len = std::fs::metadata(&wal).map_or(0, |m| m.len());
+            if busy == 0 && len == 0 {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(10 * (attempt + 1).min(10)));
+        }
+        Err(Error::WalNotEmptied { path: wal })
     }
 
     /// `PRAGMA integrity_check`'s verdict: `ok` or the problems found.
