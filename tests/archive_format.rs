@@ -119,6 +119,20 @@ fn the_archive_of_format_3_opens_migrates_and_purges() {
     assert_eq!(archive.stats().unwrap().items, 12);
 }
 
+/// Format 4 (before an item's notes could be marked for publication) opens and is migrated:
+/// its notes stay unpublished, and its quotes are found by their source.
+#[test]
+fn the_archive_of_format_4_opens_and_migrates_with_its_notes_unpublished() {
+    let dir = temp();
+    let root = dir.path().join("archive-v4");
+    copy_dir(&data("archive-v4"), &root);
+    let archive = Archive::open(&root).expect("format 4 opens");
+    assert_eq!(archive.integrity_check().unwrap(), "ok");
+    assert_eq!(archive.stats().unwrap().items, 13);
+    assert!(archive.all_items().unwrap().iter().all(|i| !i.description_public));
+    assert_eq!(archive.search(&SearchRequest::words("banner archive")).unwrap().total, 2);
+}
+
 /// Writes the fixture of this format into tests/data (run on purpose only: see above).
 #[test]
 #[ignore]
