@@ -17,7 +17,8 @@ use walkout::{
 };
 
 use crate::error::{AppError, CommandResult};
-use crate::privacy::{ReadingRoom, keyed, public_view, visible_in, writable};
+use crate::privacy::{keyed, public_view, visible_in};
+use crate::room::{ReadingRoom, writable};
 use crate::state::ArchiveState;
 
 /// The event that carries `ImportProgress` while an import runs.

@@ -1,10 +1,9 @@
 //! The commands that protect people: flags, pseudonyms and consent records of a person, why an
 //! item is restricted, redaction boxes on photos (and the photo as it would be exported), and
-//! the reading room, whose state lives here in the shell so that no window can lift it without
-//! the PIN. Like `commands`, each one translates to one engine call.
+//! what the reading room (room.rs) may show. Like `commands`, each one translates to one
+//! engine call.
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -15,43 +14,9 @@ use walkout::files::thumbs::ThumbSize;
 use walkout::privacy::{self, ConsentRecord, ConsentScope, PersonPrivacy};
 use walkout::{Archive, Consent, Error, Id, Item, ItemDetails, Redaction, Sensitivity, Stats};
 
-use crate::error::{AppError, CommandResult};
+use crate::error::CommandResult;
+use crate::room::{ReadingRoom, writable};
 use crate::state::ArchiveState;
-
-/// Whether the window is in the reading room (a shared school or library computer).
-#[derive(Default)]
-pub struct ReadingRoom(AtomicBool);
-
-impl ReadingRoom {
-    /// Whether the reading room is on.
-    pub fn on(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-
-    /// Takes up the state the open archive was left in (at start, and when another archive or
-    /// this one unlocked opens): an archive left in the reading room opens in it.
-    pub fn follow(&self, state: &ArchiveState) {
-        let on = state.read(Archive::reading_room_on).unwrap_or(false);
-        self.0.store(on, Ordering::SeqCst);
-    }
-
-    /// Turns it on, as entering does (for the shell's tests).
-    #[cfg(test)]
-    pub fn enter_for_test(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-}
-
-/// The reading room as the sidebar shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct ReadingRoomStatus {
-    /// Whether it is on.
-    pub on: bool,
-    /// Whether the archive has a PIN to leave it with.
-    pub has_pin: bool,
-    /// Whether the archive's passphrase leaves it too (an encrypted archive).
-    pub passphrase: bool,
-}
 
 /// A person's flags and pseudonym, set together.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
@@ -127,20 +92,6 @@ pub fn visible_in(reading_room: &ReadingRoom, archive: &Archive, item: Item) -> 
         return Err(Error::ItemNotFound { id: item.id.to_string() });
     }
     Ok(item)
-}
-
-/// Refuses a change while the reading room is on: a visitor reads, and that is all. Editing,
-/// importing, exporting, the people's records and switching archives wait until it is left.
-pub fn writable(reading_room: &ReadingRoom) -> CommandResult<()> {
-    if reading_room.on() {
-        return Err(AppError {
-            code: "reading_room".to_string(),
-            message: "the reading room is on: leave it with the PIN (or the archive's passphrase) to change, \
-                      import or export anything"
-                .to_string(),
-        });
-    }
-    Ok(())
 }
 
 /// What the public items of an archive add up to: the counts and names the reading room may
@@ -348,78 +299,6 @@ pub async fn photo_export_preview(
     Ok(Response::new(clean.bytes))
 }
 
-#[tauri::command]
-pub async fn reading_room_status(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-) -> CommandResult<ReadingRoomStatus> {
-    let has_pin = state.read(Archive::has_reading_room_pin)?;
-    let passphrase = state.open_archive()?.is_encrypted();
-    Ok(ReadingRoomStatus { on: reading_room.on(), has_pin, passphrase })
-}
-
-/// Turns the reading room on; `pin` sets (or replaces) the PIN that leaves it. A plain archive
-/// must have a PIN (else the room could not be left); an encrypted one can be left with its
-/// passphrase as well.
-#[tauri::command]
-pub async fn enter_reading_room(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    pin: Option<String>,
-) -> CommandResult<ReadingRoomStatus> {
-    let passphrase = state.open_archive()?.is_encrypted();
-    match pin.filter(|p| !p.is_empty()) {
-        Some(pin) => state.write(|archive| archive.set_reading_room_pin(&pin))?,
-        None if !passphrase && !state.read(Archive::has_reading_room_pin)? => {
-            return Err(Error::invalid("pin", "choose a PIN first: leaving the reading room needs it").into());
-        }
-        None => {}
-    }
-    reading_room.0.store(true, Ordering::SeqCst);
-    // Kept in the archive: quitting the app does not leave the room. An archive that another
-    // process writes to cannot keep it; the room is on in this window all the same.
-    match state.write(|archive| archive.set_reading_room_on(true)) {
-        Ok(()) => {}
-        Err(e) if e.code == "read_only" || e.code == "busy" => {}
-        Err(e) => return Err(e),
-    }
-    let has_pin = state.read(Archive::has_reading_room_pin)?;
-    Ok(ReadingRoomStatus { on: true, has_pin, passphrase })
-}
-
-/// Leaves the reading room when `pin` is the archive's PIN, or (an encrypted archive) its
-/// passphrase; anything else changes nothing.
-#[tauri::command]
-pub async fn leave_reading_room(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    pin: String,
-) -> CommandResult<ReadingRoomStatus> {
-    let open = state.open_archive()?;
-    let has_pin = state.read(Archive::has_reading_room_pin)?;
-    let pin_fits = has_pin && state.read(|archive| archive.check_reading_room_pin(&pin))?;
-    let passphrase_fits = open.is_encrypted()
-        && !pin.is_empty()
-        && match walkout::crypto::ArchiveKey::unlock(open.root(), &pin) {
-            Ok(_) => true,
-            Err(Error::WrongPassphrase { .. }) => false,
-            Err(e) => return Err(e.into()),
-        };
-    if !pin_fits && !passphrase_fits {
-        return Err(AppError {
-            code: "wrong_pin".to_string(),
-            message: "that is neither this archive's PIN nor its passphrase; the reading room stays on".to_string(),
-        });
-    }
-    match state.write(|archive| archive.set_reading_room_on(false)) {
-        Ok(()) => {}
-        Err(e) if e.code == "read_only" || e.code == "busy" => {}
-        Err(e) => return Err(e),
-    }
-    reading_room.0.store(false, Ordering::SeqCst);
-    Ok(ReadingRoomStatus { on: false, has_pin, passphrase: open.is_encrypted() })
-}
-
 /// The tags, people, places or events that public items use, with their counts: Browse in the
 /// reading room, which must not name what only restricted items mention.
 #[tauri::command]
@@ -442,28 +321,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_archive_left_in_the_reading_room_opens_in_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("a");
-        let mut archive = Archive::create(&root).unwrap();
-        archive.set_reading_room_pin("2468").unwrap();
-        archive.set_reading_room_on(true).unwrap();
-        drop(archive);
-
-        // The next start of the app: the shell takes up the archive's state.
-        let state = ArchiveState::open(&root).unwrap();
-        let room = ReadingRoom::default();
-        assert!(!room.on());
-        room.follow(&state);
-        assert!(room.on(), "quitting the app does not leave the reading room");
-        assert_eq!(writable(&room).unwrap_err().code, "reading_room");
-
-        state.write(|archive| archive.set_reading_room_on(false)).unwrap();
-        room.follow(&state);
-        assert!(!room.on());
-    }
-
-    #[test]
     fn the_public_view_leaves_out_what_only_a_minors_quote_holds() {
         let dir = tempfile::tempdir().unwrap();
         let mut archive = Archive::create(&dir.path().join("a")).unwrap();
@@ -480,13 +337,5 @@ mod tests {
         assert_eq!(after.ids.len() as u64, after.stats.items);
         assert!(!after.people.contains_key("A Seattle student"), "{:?}", after.people);
         assert_eq!(after.stats.people, after.people.len() as u64);
-    }
-
-    #[test]
-    fn nothing_changes_in_the_reading_room() {
-        let room = ReadingRoom::default();
-        assert!(writable(&room).is_ok());
-        room.0.store(true, Ordering::SeqCst);
-        assert_eq!(writable(&room).unwrap_err().code, "reading_room");
     }
 }

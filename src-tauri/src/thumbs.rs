@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex};
 use tauri::http::{Response, StatusCode, header};
 use walkout::files::thumbs::ThumbSize;
 
-use crate::privacy::{ReadingRoom, public_jpeg, visible_in};
+use crate::privacy::{public_jpeg, visible_in};
+use crate::room::ReadingRoom;
 use crate::state::ArchiveState;
 
 /// The scheme the UI builds its image URLs with (`convertFileSrc(path, "thumb")`).
