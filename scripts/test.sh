@@ -52,6 +52,15 @@ echo "== formatting and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --features walkout/failpoints -- -D warnings
 
+# The reading room is no barrier if a visitor can open the web inspector: a release build has
+# one only with the devtools feature of tauri (or of wry under it). Debug builds keep theirs.
+echo "== the release app has no web inspector"
+if cargo tree -p walkout-app -e features --target all -i tauri -i tauri-runtime-wry -i wry \
+  | grep -E '(tauri|tauri-runtime-wry|wry) feature "devtools"'; then
+  echo "the devtools feature is on: a release build would open the web inspector" >&2
+  exit 1
+fi
+
 # The end-to-end tests are left out here and run on their own below: their WebDriver client
 # would otherwise change the features (serde_json's preserve_order) the engine is built with.
 echo "== engine and CLI tests"

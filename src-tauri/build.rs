@@ -47,6 +47,7 @@ const COMMANDS: &[&str] = &[
     "enter_reading_room",
     "leave_reading_room",
     "browse_public",
+    "choose_paths",
     "app_ready",
 ];
 

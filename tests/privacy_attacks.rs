@@ -401,3 +401,24 @@ fn a_visitor_in_the_reading_room_sees_what_a_public_export_shows_and_no_more() {
     // Outside the room the archivist sees the name.
     assert_eq!(archive.get(quote).unwrap().speaker(), Some("Hollis Abernathy-Reyes"));
 }
+
+#[test]
+fn a_visitor_counting_the_reading_rooms_lists_learns_nothing_of_what_only_a_minors_quote_holds() {
+    let dir = temp();
+    let (_, mut archive) = demo_archive(dir.path());
+    quote_by(&mut archive, "Books not badges", "Consolata Ferreira-Nwosu");
+    archive.record_consent("Consolata Ferreira-Nwosu", consent(ConsentScope::Name, Consent::Granted)).unwrap();
+    let all = archive.stats().unwrap();
+    let before = archive.room_view().unwrap();
+    assert_eq!(before.stats.items, all.items, "everything is public");
+    assert!(before.people.contains_key("Consolata Ferreira-Nwosu"));
+    assert!(!before.people.contains_key("A Seattle student"), "a described speaker is not a name to list");
+
+    archive.set_person_protection("Consolata Ferreira-Nwosu", Some(true), None, None).unwrap();
+    let after = archive.room_view().unwrap();
+    assert_eq!((after.stats.items, after.stats.quotes), (all.items - 1, all.quotes - 1));
+    assert_eq!(after.ids.len() as u64, after.stats.items);
+    assert!(!after.people.contains_key("Consolata Ferreira-Nwosu"), "{:?}", after.people);
+    assert!(!archive.room_people().unwrap().iter().any(|p| p.name.contains("Ferreira")));
+    assert_eq!(after.stats.people, after.people.len() as u64);
+}

@@ -37,6 +37,38 @@ async fn open_hit(app: &App, query: &str, title: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Calls a command as a visitor with a web inspector would; its error code, or "ok".
+async fn invoke(app: &App, command: &str, args: &str) -> anyhow::Result<String> {
+    let js = format!(
+        "return window.__TAURI_INTERNALS__.invoke({command:?}, {args}).then(() => 'ok', e => e?.code ?? String(e));"
+    );
+    Ok(app.script(&js).await?.as_str().unwrap_or_default().to_string())
+}
+
+/// In the reading room (PIN 2468): no archive or chooser opens, and entering again with a
+/// PIN of one's own changes nothing.
+async fn no_way_out(app: &App) -> anyhow::Result<()> {
+    // Ctrl+O opens nothing; Ctrl+K after it shows that the window has handled the keys.
+    app.press(Key::Control + "o").await?;
+    app.press(Key::Control + "n").await?;
+    app.press(Key::Control + "k").await?;
+    app.wait_js("document.activeElement?.id === 'search'", "Ctrl+K after Ctrl+O was handled").await?;
+    assert_eq!(app.count("dialog[open]").await?, 0, "Ctrl+O and Ctrl+N open no dialog in the reading room");
+    app.screenshot("privacy-reading-room-ctrl-o").await?;
+    // Nor can the window open a chooser or another archive behind the UI's back.
+    let chooser = invoke(app, "choose_paths", "{ chooser: 'folder', title: 'x', defaultPath: null }").await?;
+    assert_eq!(chooser, "reading_room");
+    let plugin = invoke(app, "plugin:dialog|open", "{ options: { directory: true } }").await?;
+    assert_ne!(plugin, "ok", "the dialog plugin's own chooser is not reachable");
+    let other = invoke(app, "open_archive", &format!("{{ path: {:?} }}", app.archive.display().to_string())).await?;
+    assert_eq!(other, "reading_room");
+    // Entering again with a PIN of one's own (and leaving with it) is refused.
+    assert_eq!(invoke(app, "enter_reading_room", "{ pin: '1111', current: null }").await?, "reading_room");
+    assert_eq!(invoke(app, "enter_reading_room", "{ pin: '1111' }").await?, "reading_room");
+    assert_eq!(invoke(app, "leave_reading_room", "{ pin: '1111' }").await?, "wrong_pin");
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_minor_is_restricted_everywhere_and_the_reading_room_hides_them() -> anyhow::Result<()> {
     let mut app = App::start("privacy-minor").await?;
@@ -72,8 +104,11 @@ async fn a_minor_is_restricted_everywhere_and_the_reading_room_hides_them() -> a
     app.wait_sidebar_count("Quotes", "3").await?;
     app.click(".sidebar .reading-room .switch").await?;
     app.wait_text(".rr-dialog h2", "Turn on the reading room").await?;
+    // On a plain archive the dialog says what the room does not guard.
+    app.wait_text(".rr-dialog .warn", "guards this window, not the archive’s folder").await?;
     app.type_into("#rr-pin", "2468").await?;
     app.type_into("#rr-pin-again", "2468").await?;
+    app.screenshot("privacy-reading-room-enter").await?;
     app.click(".rr-dialog button[type=submit]").await?;
     wait_attr(&app, ".sidebar .reading-room .switch", "aria-checked", "true").await?;
     assert_eq!(app.count(".person-panel").await?, 0, "no person panel stays open in the reading room");
@@ -115,6 +150,19 @@ async fn a_minor_is_restricted_everywhere_and_the_reading_room_hides_them() -> a
     app.wait_text(".rr-dialog .error", "That PIN is not right").await?;
     wait_attr(&app, ".sidebar .reading-room .switch", "aria-checked", "true").await?;
     app.screenshot("privacy-wrong-pin").await?;
+    // Three wrong tries are free; then each further one waits, even the right PIN.
+    for guess in ["1111", "9999"] {
+        app.type_into("#rr-pin", guess).await?;
+        app.click(".rr-dialog button[type=submit]").await?;
+    }
+    app.wait_text(".rr-dialog .wait", "Too many wrong tries. Wait").await?;
+    app.wait_js("document.querySelector('.rr-dialog button[type=submit]').disabled", "Leave waits").await?;
+    app.screenshot("privacy-pin-throttled").await?;
+    let early = app
+        .script("return window.__TAURI_INTERNALS__.invoke('leave_reading_room', { pin: '2468' }).then(() => 'left', e => e.code);")
+        .await?;
+    assert_eq!(early, "too_many_tries", "the shell does not hear a PIN while the wait runs");
+    app.wait_gone(".rr-dialog .wait", "Wait").await?;
     app.type_into("#rr-pin", "2468").await?;
     app.click(".rr-dialog button[type=submit]").await?;
     wait_attr(&app, ".sidebar .reading-room .switch", "aria-checked", "false").await?;
@@ -263,6 +311,7 @@ async fn areas_of_a_photo_are_covered_and_burned_into_the_export() -> anyhow::Re
     )
     .await?;
     app.screenshot("privacy-reading-room-photo").await?;
+    no_way_out(&app).await?;
     app.click(".sidebar .reading-room .switch").await?;
     app.type_into("#rr-pin", "2468").await?;
     app.click(".rr-dialog button[type=submit]").await?;

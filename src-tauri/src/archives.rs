@@ -12,7 +12,7 @@ use walkout::{Archive, Error};
 use zeroize::Zeroizing;
 
 use crate::error::{AppError, CommandResult};
-use crate::privacy::{ReadingRoom, writable};
+use crate::room::{ReadingRoom, writable};
 use crate::state::ArchiveState;
 
 /// How many recent archives are remembered.
@@ -82,9 +82,11 @@ pub fn remember(root: &Path) {
 }
 
 #[tauri::command]
-pub async fn session(state: State<'_, ArchiveState>) -> CommandResult<Session> {
+pub async fn session(state: State<'_, ArchiveState>, reading_room: State<'_, ReadingRoom>) -> CommandResult<Session> {
     let (root, locked) = state.where_()?;
-    let recent = recent_paths().iter().filter(|p| **p != root).map(|p| ArchiveRef::of(p)).collect();
+    // A visitor in the reading room is not told where other archives are on this computer.
+    let recent = if reading_room.on() { Vec::new() } else { recent_paths() };
+    let recent = recent.iter().filter(|p| **p != root).map(|p| ArchiveRef::of(p)).collect();
     Ok(Session { open: !locked, locked: locked.then(|| ArchiveRef::of(&root)), recent })
 }
 

@@ -49,7 +49,8 @@ fn export_bindings() {
     export::<walkout::ingest::ImportReport>(&config);
     export::<walkout::undo::DeletedItem>(&config);
     export::<walkout::undo::BulkChange>(&config);
-    export::<crate::privacy::ReadingRoomStatus>(&config);
+    export::<crate::room::ReadingRoomStatus>(&config);
+    export::<crate::choosers::Chooser>(&config);
     export::<crate::privacy::PersonProtection>(&config);
     export::<crate::privacy::ItemPrivacy>(&config);
     export::<crate::privacy::BrowseEntry>(&config);

@@ -17,7 +17,8 @@ use walkout::{
 };
 
 use crate::error::{AppError, CommandResult};
-use crate::privacy::{ReadingRoom, keyed, public_view, visible_in, writable};
+use crate::privacy::visible_in;
+use crate::room::{ReadingRoom, writable};
 use crate::state::ArchiveState;
 
 /// The event that carries `ImportProgress` while an import runs.
@@ -69,11 +70,11 @@ fn newest_is_demo(archive: &Archive) -> walkout::Result<bool> {
 pub async fn search(
     state: State<'_, ArchiveState>,
     reading_room: State<'_, ReadingRoom>,
-    mut request: SearchRequest,
+    request: SearchRequest,
 ) -> CommandResult<SearchResults> {
-    // In the reading room nothing but public items is searched, whatever the window asks.
+    // In the reading room: public items only, as a public export shows them, whatever the window asks.
     if reading_room.on() {
-        request.max_sensitivity = Some(Sensitivity::Public);
+        return state.read(|archive| archive.room_search(&request));
     }
     state.read(|archive| archive.search(&request))
 }
@@ -84,10 +85,10 @@ pub async fn search(
 pub async fn search_ids(
     state: State<'_, ArchiveState>,
     reading_room: State<'_, ReadingRoom>,
-    mut request: SearchRequest,
+    request: SearchRequest,
 ) -> CommandResult<Vec<Id>> {
     if reading_room.on() {
-        request.max_sensitivity = Some(Sensitivity::Public);
+        return state.read(|archive| archive.room_search_ids(&request));
     }
     state.read(|archive| archive.search_ids(&request))
 }
@@ -128,7 +129,7 @@ pub async fn update_item(
 #[tauri::command]
 pub async fn stats(state: State<'_, ArchiveState>, reading_room: State<'_, ReadingRoom>) -> CommandResult<Stats> {
     if reading_room.on() {
-        return state.read(|archive| Ok(public_view(archive)?.stats));
+        return state.read(|archive| Ok(archive.room_view()?.stats));
     }
     state.read(Archive::stats)
 }
@@ -149,85 +150,44 @@ pub async fn list_tags(
     reading_room: State<'_, ReadingRoom>,
 ) -> CommandResult<Vec<TagCount>> {
     if reading_room.on() {
-        return state.read(|archive| {
-            Ok(public_view(archive)?.tags.into_iter().map(|(name, items)| TagCount { name, items }).collect())
-        });
+        return state.read(Archive::room_tags);
     }
     state.read(Archive::tags)
 }
 
-/// An entity list (people, places, events) as the reading room may show it: only the names
-/// public items use, each with the count of those items (`items` sets it).
-fn in_the_room<T>(
-    archive: &Archive,
+/// Reads with `room` in the reading room (the engine's view of what a visitor may see), else
+/// with `all`.
+fn listed<T>(
+    state: &ArchiveState,
     reading_room: &ReadingRoom,
-    all: Vec<T>,
-    names: impl FnOnce(crate::privacy::PublicView) -> std::collections::BTreeMap<String, u64>,
-    name: impl Fn(&T) -> &str,
-    items: impl Fn(T, u64) -> T,
-) -> walkout::Result<Vec<T>> {
-    if !reading_room.on() {
-        return Ok(all);
-    }
-    let public = keyed(names(public_view(archive)?));
-    Ok(all
-        .into_iter()
-        .filter_map(|entity| {
-            let count = public.get(&walkout::store::name_key(name(&entity))).copied();
-            count.map(|count| items(entity, count))
-        })
-        .collect())
+    room: fn(&Archive) -> walkout::Result<T>,
+    all: fn(&Archive) -> walkout::Result<T>,
+) -> CommandResult<T> {
+    state.read(if reading_room.on() { room } else { all })
 }
 
 #[tauri::command]
-pub async fn list_people(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-) -> CommandResult<Vec<Person>> {
-    state.read(|archive| {
-        let all = archive.people()?;
-        in_the_room(archive, &reading_room, all, |v| v.people, |p| &p.name, |p, items| Person { items, ..p })
-    })
+pub async fn list_people(state: State<'_, ArchiveState>, room: State<'_, ReadingRoom>) -> CommandResult<Vec<Person>> {
+    listed(&state, &room, Archive::room_people, Archive::people)
 }
 
 #[tauri::command]
-pub async fn list_places(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-) -> CommandResult<Vec<Place>> {
-    state.read(|archive| {
-        let all = archive.places()?;
-        in_the_room(archive, &reading_room, all, |v| v.places, |p| &p.name, |p, items| Place { items, ..p })
-    })
+pub async fn list_places(state: State<'_, ArchiveState>, room: State<'_, ReadingRoom>) -> CommandResult<Vec<Place>> {
+    listed(&state, &room, Archive::room_places, Archive::places)
 }
 
 #[tauri::command]
-pub async fn list_events(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-) -> CommandResult<Vec<Event>> {
-    state.read(|archive| {
-        let all = archive.events()?;
-        in_the_room(archive, &reading_room, all, |v| v.events, |e| &e.name, |e, items| Event { items, ..e })
-    })
+pub async fn list_events(state: State<'_, ArchiveState>, room: State<'_, ReadingRoom>) -> CommandResult<Vec<Event>> {
+    listed(&state, &room, Archive::room_events, Archive::events)
 }
 
 /// The collections; in the reading room each lists only its public items.
 #[tauri::command]
 pub async fn list_collections(
     state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
+    room: State<'_, ReadingRoom>,
 ) -> CommandResult<Vec<Collection>> {
-    state.read(|archive| {
-        let mut collections = archive.collections()?;
-        if reading_room.on() {
-            let public = public_view(archive)?.ids;
-            for collection in &mut collections {
-                collection.items.retain(|id| public.contains(id));
-            }
-        }
-        Ok(collections)
-    })
+    listed(&state, &room, Archive::room_collections, Archive::collections)
 }
 
 #[tauri::command]
@@ -504,7 +464,9 @@ pub async fn cite(
     style: String,
 ) -> CommandResult<Citation> {
     state.read(|archive| {
-        let item = visible_in(&reading_room, archive, archive.get(archive.resolve_id(&id)?)?)?;
+        // The policy is applied once, by the citation itself, to the item as stored.
+        let item = archive.get(archive.resolve_id(&id)?)?;
+        visible_in(&reading_room, archive, item.clone())?;
         Ok(match citation::cite(archive, &item, false, citation::Style::parse(&style)?)? {
             Ok(text) => Citation { text: Some(text), withheld: None },
             Err(reason) => Citation { text: None, withheld: Some(reason) },
@@ -541,28 +503,4 @@ pub async fn import_paths(app: AppHandle, paths: Vec<String>) -> CommandResult<I
 pub async fn cancel_import(state: State<'_, ArchiveState>) -> CommandResult<()> {
     state.open_archive()?.cancel_import.store(true, std::sync::atomic::Ordering::SeqCst);
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_reading_room_lists_only_people_of_public_items_with_their_public_counts() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut archive = Archive::create(&dir.path().join("a")).unwrap();
-        walkout::demo::populate(&mut archive).unwrap();
-        archive.set_person_protection("A Seattle student", Some(true), None, None).unwrap();
-        let room = ReadingRoom::default();
-        let list = |room: &ReadingRoom| {
-            let all = archive.people().unwrap();
-            in_the_room(&archive, room, all, |v| v.people, |p| &p.name, |p, items| Person { items, ..p }).unwrap()
-        };
-        let everyone = list(&room);
-        assert!(everyone.iter().any(|p| p.name == "A Seattle student"), "{everyone:?}");
-        room.enter_for_test();
-        let shown = list(&room);
-        assert!(!shown.is_empty() && shown.len() < everyone.len(), "{shown:?}");
-        assert!(shown.iter().all(|p| p.name != "A Seattle student"), "{shown:?}");
-    }
 }

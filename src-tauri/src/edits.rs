@@ -6,7 +6,7 @@ use walkout::undo::{BulkChange, DeletedItem};
 use walkout::{Id, Item};
 
 use crate::error::CommandResult;
-use crate::privacy::{ReadingRoom, writable};
+use crate::room::{ReadingRoom, writable};
 use crate::state::ArchiveState;
 
 /// Deletes items, returning what `restore_items` needs to put them back (the app's undo).

@@ -7,11 +7,13 @@
 mod archives;
 #[cfg(test)]
 mod bindings;
+mod choosers;
 mod commands;
 mod edits;
 mod error;
 mod privacy;
 mod ready;
+mod room;
 mod state;
 mod thumbs;
 
@@ -27,10 +29,10 @@ fn main() -> anyhow::Result<()> {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(archive)
-        .manage(privacy::ReadingRoom::default())
+        .manage(room::ReadingRoom::default())
         .setup(|app| {
             // An archive left in the reading room opens in it (a locked one: once unlocked).
-            app.state::<privacy::ReadingRoom>().follow(&app.state::<state::ArchiveState>());
+            app.state::<room::ReadingRoom>().follow(&app.state::<state::ArchiveState>());
             Ok(())
         })
         .on_page_load(|_, payload| {
@@ -43,7 +45,7 @@ fn main() -> anyhow::Result<()> {
             let app = ctx.app_handle().clone();
             let path = request.uri().path().to_string();
             tauri::async_runtime::spawn_blocking(move || {
-                let (state, reading_room) = (app.state::<state::ArchiveState>(), app.state::<privacy::ReadingRoom>());
+                let (state, reading_room) = (app.state::<state::ArchiveState>(), app.state::<room::ReadingRoom>());
                 responder.respond(thumbs::respond(&state, &reading_room, &path))
             });
         })
@@ -89,9 +91,10 @@ fn main() -> anyhow::Result<()> {
             privacy::set_redactions,
             privacy::photo_preview,
             privacy::photo_export_preview,
-            privacy::reading_room_status,
-            privacy::enter_reading_room,
-            privacy::leave_reading_room,
+            room::reading_room_status,
+            room::enter_reading_room,
+            room::leave_reading_room,
+            choosers::choose_paths,
             privacy::browse_public,
             ready::app_ready,
         ])

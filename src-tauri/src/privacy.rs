@@ -1,10 +1,7 @@
 //! The commands that protect people: flags, pseudonyms and consent records of a person, why an
 //! item is restricted, redaction boxes on photos (and the photo as it would be exported), and
-//! the reading room, whose state lives here in the shell so that no window can lift it without
-//! the PIN. Like `commands`, each one translates to one engine call.
-
-use std::collections::{BTreeMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
+//! what the reading room (room.rs) may show. Like `commands`, each one translates to one
+//! engine call.
 
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -13,45 +10,11 @@ use ts_rs::TS;
 use walkout::files::clean_image;
 use walkout::files::thumbs::ThumbSize;
 use walkout::privacy::{self, ConsentRecord, ConsentScope, PersonPrivacy};
-use walkout::{Archive, Consent, Error, Id, Item, ItemDetails, Redaction, Sensitivity, Stats};
+use walkout::{Archive, Consent, Error, Item, ItemDetails, Redaction, Sensitivity};
 
-use crate::error::{AppError, CommandResult};
+use crate::error::CommandResult;
+use crate::room::{ReadingRoom, writable};
 use crate::state::ArchiveState;
-
-/// Whether the window is in the reading room (a shared school or library computer).
-#[derive(Default)]
-pub struct ReadingRoom(AtomicBool);
-
-impl ReadingRoom {
-    /// Whether the reading room is on.
-    pub fn on(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-
-    /// Takes up the state the open archive was left in (at start, and when another archive or
-    /// this one unlocked opens): an archive left in the reading room opens in it.
-    pub fn follow(&self, state: &ArchiveState) {
-        let on = state.read(Archive::reading_room_on).unwrap_or(false);
-        self.0.store(on, Ordering::SeqCst);
-    }
-
-    /// Turns it on, as entering does (for the shell's tests).
-    #[cfg(test)]
-    pub fn enter_for_test(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-}
-
-/// The reading room as the sidebar shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct ReadingRoomStatus {
-    /// Whether it is on.
-    pub on: bool,
-    /// Whether the archive has a PIN to leave it with.
-    pub has_pin: bool,
-    /// Whether the archive's passphrase leaves it too (an encrypted archive).
-    pub passphrase: bool,
-}
 
 /// A person's flags and pseudonym, set together.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
@@ -103,7 +66,9 @@ pub struct BrowseEntry {
 fn privacy_of(archive: &Archive, item: &Item) -> walkout::Result<ItemPrivacy> {
     let everyone = archive.everyones_privacy()?;
     let today = archive.now().date_naive();
-    let (effective, reason) = match privacy::restriction(item, &everyone, today) {
+    // Its people, and the item it was taken from (the disclosure reads it).
+    let restriction = privacy::Disclosure::new(archive, true, privacy::Purpose::Public)?.restriction(item)?;
+    let (effective, reason) = match restriction {
         Some((sensitivity, reason)) => (sensitivity, Some(reason)),
         None => (Sensitivity::Public, None),
     };
@@ -121,91 +86,13 @@ fn privacy_of(archive: &Archive, item: &Item) -> walkout::Result<ItemPrivacy> {
     Ok(ItemPrivacy { effective, reason, people })
 }
 
-/// Refuses an item the reading room hides, as if it were not there.
+/// The item as the window may show it: in the reading room, as a public export shows it (the
+/// engine's `room_item`), or not at all.
 pub fn visible_in(reading_room: &ReadingRoom, archive: &Archive, item: Item) -> walkout::Result<Item> {
-    if reading_room.on() && privacy_of(archive, &item)?.effective != Sensitivity::Public {
-        return Err(Error::ItemNotFound { id: item.id.to_string() });
+    if reading_room.on() {
+        return archive.room_item(item.id);
     }
     Ok(item)
-}
-
-/// Refuses a change while the reading room is on: a visitor reads, and that is all. Editing,
-/// importing, exporting, the people's records and switching archives wait until it is left.
-pub fn writable(reading_room: &ReadingRoom) -> CommandResult<()> {
-    if reading_room.on() {
-        return Err(AppError {
-            code: "reading_room".to_string(),
-            message: "the reading room is on: leave it with the PIN (or the archive's passphrase) to change, \
-                      import or export anything"
-                .to_string(),
-        });
-    }
-    Ok(())
-}
-
-/// What the public items of an archive add up to: the counts and names the reading room may
-/// show, none of them raised by an item it hides.
-#[derive(Default)]
-pub struct PublicView {
-    /// The sidebar's counts.
-    pub stats: Stats,
-    /// The public items.
-    pub ids: HashSet<Id>,
-    /// Tags, people, places and events, with how many public items use each.
-    pub tags: BTreeMap<String, u64>,
-    pub people: BTreeMap<String, u64>,
-    pub places: BTreeMap<String, u64>,
-    pub events: BTreeMap<String, u64>,
-}
-
-/// Counts by name as the archive compares names (case and spacing aside).
-pub fn keyed(names: BTreeMap<String, u64>) -> std::collections::HashMap<String, u64> {
-    let mut keyed = std::collections::HashMap::new();
-    for (name, items) in names {
-        *keyed.entry(walkout::store::name_key(&name)).or_default() += items;
-    }
-    keyed
-}
-
-/// Reads every item once and keeps what is public.
-pub fn public_view(archive: &Archive) -> walkout::Result<PublicView> {
-    let everyone = archive.everyones_privacy()?;
-    let today = archive.now().date_naive();
-    let mut view = PublicView::default();
-    fn count(map: &mut BTreeMap<String, u64>, names: impl IntoIterator<Item = String>) {
-        let mut names: Vec<String> = names.into_iter().collect();
-        names.sort();
-        names.dedup();
-        for name in names {
-            *map.entry(name).or_default() += 1;
-        }
-    }
-    for item in archive.all_items()? {
-        if privacy::effective_sensitivity(&item, &everyone, today) != Sensitivity::Public {
-            continue;
-        }
-        view.ids.insert(item.id);
-        view.stats.items += 1;
-        match item.details {
-            ItemDetails::Quote(_) => view.stats.quotes += 1,
-            ItemDetails::Photo(_) => view.stats.photos += 1,
-            ItemDetails::Article(_) => view.stats.articles += 1,
-        }
-        if item.sha256().is_some() {
-            view.stats.files += 1;
-        }
-        count(&mut view.tags, item.tags.iter().cloned());
-        count(&mut view.people, item.people.iter().cloned().chain(item.speaker().map(str::to_string)));
-        count(&mut view.places, item.place.iter().cloned());
-        count(&mut view.events, item.event.iter().cloned());
-    }
-    view.stats.index_docs = view.stats.items;
-    view.stats.tags = view.tags.len() as u64;
-    view.stats.people = view.people.len() as u64;
-    view.stats.places = view.places.len() as u64;
-    view.stats.events = view.events.len() as u64;
-    view.stats.collections = archive.collections()?.len() as u64;
-    Ok(view)
 }
 
 #[tauri::command]
@@ -348,84 +235,12 @@ pub async fn photo_export_preview(
     Ok(Response::new(clean.bytes))
 }
 
-#[tauri::command]
-pub async fn reading_room_status(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-) -> CommandResult<ReadingRoomStatus> {
-    let has_pin = state.read(Archive::has_reading_room_pin)?;
-    let passphrase = state.open_archive()?.is_encrypted();
-    Ok(ReadingRoomStatus { on: reading_room.on(), has_pin, passphrase })
-}
-
-/// Turns the reading room on; `pin` sets (or replaces) the PIN that leaves it. A plain archive
-/// must have a PIN (else the room could not be left); an encrypted one can be left with its
-/// passphrase as well.
-#[tauri::command]
-pub async fn enter_reading_room(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    pin: Option<String>,
-) -> CommandResult<ReadingRoomStatus> {
-    let passphrase = state.open_archive()?.is_encrypted();
-    match pin.filter(|p| !p.is_empty()) {
-        Some(pin) => state.write(|archive| archive.set_reading_room_pin(&pin))?,
-        None if !passphrase && !state.read(Archive::has_reading_room_pin)? => {
-            return Err(Error::invalid("pin", "choose a PIN first: leaving the reading room needs it").into());
-        }
-        None => {}
-    }
-    reading_room.0.store(true, Ordering::SeqCst);
-    // Kept in the archive: quitting the app does not leave the room. An archive that another
-    // process writes to cannot keep it; the room is on in this window all the same.
-    match state.write(|archive| archive.set_reading_room_on(true)) {
-        Ok(()) => {}
-        Err(e) if e.code == "read_only" || e.code == "busy" => {}
-        Err(e) => return Err(e),
-    }
-    let has_pin = state.read(Archive::has_reading_room_pin)?;
-    Ok(ReadingRoomStatus { on: true, has_pin, passphrase })
-}
-
-/// Leaves the reading room when `pin` is the archive's PIN, or (an encrypted archive) its
-/// passphrase; anything else changes nothing.
-#[tauri::command]
-pub async fn leave_reading_room(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    pin: String,
-) -> CommandResult<ReadingRoomStatus> {
-    let open = state.open_archive()?;
-    let has_pin = state.read(Archive::has_reading_room_pin)?;
-    let pin_fits = has_pin && state.read(|archive| archive.check_reading_room_pin(&pin))?;
-    let passphrase_fits = open.is_encrypted()
-        && !pin.is_empty()
-        && match walkout::crypto::ArchiveKey::unlock(open.root(), &pin) {
-            Ok(_) => true,
-            Err(Error::WrongPassphrase { .. }) => false,
-            Err(e) => return Err(e.into()),
-        };
-    if !pin_fits && !passphrase_fits {
-        return Err(AppError {
-            code: "wrong_pin".to_string(),
-            message: "that is neither this archive's PIN nor its passphrase; the reading room stays on".to_string(),
-        });
-    }
-    match state.write(|archive| archive.set_reading_room_on(false)) {
-        Ok(()) => {}
-        Err(e) if e.code == "read_only" || e.code == "busy" => {}
-        Err(e) => return Err(e),
-    }
-    reading_room.0.store(false, Ordering::SeqCst);
-    Ok(ReadingRoomStatus { on: false, has_pin, passphrase: open.is_encrypted() })
-}
-
 /// The tags, people, places or events that public items use, with their counts: Browse in the
 /// reading room, which must not name what only restricted items mention.
 #[tauri::command]
 pub async fn browse_public(state: State<'_, ArchiveState>, what: String) -> CommandResult<Vec<BrowseEntry>> {
     state.read(|archive| {
-        let view = public_view(archive)?;
+        let view = archive.room_view()?;
         let names = match what.as_str() {
             "tags" => view.tags,
             "people" => view.people,
@@ -435,58 +250,4 @@ pub async fn browse_public(state: State<'_, ArchiveState>, what: String) -> Comm
         };
         Ok(names.into_iter().map(|(name, items)| BrowseEntry { name, items }).collect())
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_archive_left_in_the_reading_room_opens_in_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("a");
-        let mut archive = Archive::create(&root).unwrap();
-        archive.set_reading_room_pin("2468").unwrap();
-        archive.set_reading_room_on(true).unwrap();
-        drop(archive);
-
-        // The next start of the app: the shell takes up the archive's state.
-        let state = ArchiveState::open(&root).unwrap();
-        let room = ReadingRoom::default();
-        assert!(!room.on());
-        room.follow(&state);
-        assert!(room.on(), "quitting the app does not leave the reading room");
-        assert_eq!(writable(&room).unwrap_err().code, "reading_room");
-
-        state.write(|archive| archive.set_reading_room_on(false)).unwrap();
-        room.follow(&state);
-        assert!(!room.on());
-    }
-
-    #[test]
-    fn the_public_view_leaves_out_what_only_a_minors_quote_holds() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut archive = Archive::create(&dir.path().join("a")).unwrap();
-        walkout::demo::populate(&mut archive).unwrap();
-        let all = archive.stats().unwrap();
-        let before = public_view(&archive).unwrap();
-        assert_eq!(before.stats.items, all.items, "the demo record is public");
-        assert!(before.people.contains_key("A Seattle student"));
-
-        archive.set_person_protection("A Seattle student", Some(true), None, None).unwrap();
-        let after = public_view(&archive).unwrap();
-        assert_eq!(after.stats.items, all.items - 1);
-        assert_eq!(after.stats.quotes, all.quotes - 1);
-        assert_eq!(after.ids.len() as u64, after.stats.items);
-        assert!(!after.people.contains_key("A Seattle student"), "{:?}", after.people);
-        assert_eq!(after.stats.people, after.people.len() as u64);
-    }
-
-    #[test]
-    fn nothing_changes_in_the_reading_room() {
-        let room = ReadingRoom::default();
-        assert!(writable(&room).is_ok());
-        room.0.store(true, Ordering::SeqCst);
-        assert_eq!(writable(&room).unwrap_err().code, "reading_room");
-    }
 }

@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex};
 use tauri::http::{Response, StatusCode, header};
 use walkout::files::thumbs::ThumbSize;
 
-use crate::privacy::{ReadingRoom, public_jpeg, visible_in};
+use crate::privacy::{public_jpeg, visible_in};
+use crate::room::ReadingRoom;
 use crate::state::ArchiveState;
 
 /// The scheme the UI builds its image URLs with (`convertFileSrc(path, "thumb")`).
@@ -102,7 +103,7 @@ pub fn respond(state: &ArchiveState, reading_room: &ReadingRoom, path: &str) -> 
             public_jpeg(true, archive, &item, &sha, size).map(Some)
         });
         return match public {
-            Ok(Some(jpeg)) => jpeg_response(jpeg, "no-store"),
+            Ok(Some(jpeg)) => jpeg_response(jpeg),
             // Hidden: as if there were no such photo.
             Ok(None) => plain(StatusCode::NOT_FOUND, "no such photo"),
             Err(e) if e.code == "no_preview" => plain(StatusCode::NOT_FOUND, &e.message),
@@ -122,18 +123,19 @@ pub fn respond(state: &ArchiveState, reading_room: &ReadingRoom, path: &str) -> 
         }),
     };
     match jpeg {
-        // Named by content: a hash never shows another picture.
-        Ok(jpeg) => jpeg_response(jpeg.as_ref().clone(), "private, max-age=31536000, immutable"),
+        Ok(jpeg) => jpeg_response(jpeg.as_ref().clone()),
         Err(e) if e.code == "no_preview" => plain(StatusCode::NOT_FOUND, &e.message),
         Err(e) => plain(StatusCode::INTERNAL_SERVER_ERROR, &e.message),
     }
 }
 
-fn jpeg_response(jpeg: Vec<u8>, cache: &str) -> Response<Vec<u8>> {
+/// A thumbnail, never kept by the webview's cache: its disk cache would hold an encrypted
+/// archive's pictures in plaintext, and a plain archive's after they were deleted or purged.
+fn jpeg_response(jpeg: Vec<u8>) -> Response<Vec<u8>> {
     Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, "image/jpeg")
-        .header(header::CACHE_CONTROL, cache)
+        .header(header::CACHE_CONTROL, "no-store")
         .body(jpeg)
         .expect("a valid response")
 }
@@ -151,6 +153,12 @@ mod tests {
     use super::*;
 
     const SHA: &str = "9f2c4e1a9f2c4e1a9f2c4e1a9f2c4e1a9f2c4e1a9f2c4e1a9f2c4e1a9f2ce41a";
+
+    #[test]
+    fn thumbnails_are_never_cached_by_the_webview() {
+        let response = jpeg_response(vec![0xff, 0xd8]);
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+    }
 
     #[test]
     fn addresses_name_a_hash_and_a_size() {

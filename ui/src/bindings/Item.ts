@@ -32,9 +32,14 @@ place: string | null,
  */
 event: string | null, 
 /**
- * The archivist's description or notes.
+ * The archivist's description or notes. They stay in the archive unless
+ * `description_public` marks them for publication.
  */
 description: string | null, 
+/**
+ * The description may leave in public exports and show in the reading room.
+ */
+description_public: boolean, 
 /**
  * Free tags.
  */
@@ -87,4 +92,10 @@ people: Array<string>,
 /**
  * Boxes to black out on a photo whenever it leaves the archive (faces, name tags, plates).
  */
-redactions: Array<Redaction>, } & ({ "kind": "quote" } & QuoteDetails | { "kind": "photo" } & PhotoDetails | { "kind": "article" } & ArticleDetails);
+redactions: Array<Redaction>, 
+/**
+ * Why the item is kept back, in an export that carries it anyway (`--include-restricted`):
+ * its `sensitivity` there is the effective one, and this says why, naming nobody. Never
+ * stored; empty in the archive itself.
+ */
+restriction?: string | null, } & ({ "kind": "quote" } & QuoteDetails | { "kind": "photo" } & PhotoDetails | { "kind": "article" } & ArticleDetails);

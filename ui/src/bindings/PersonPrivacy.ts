@@ -22,6 +22,6 @@ at_risk: boolean,
  */
 pseudonym: string | null, 
 /**
- * Their consent records, oldest first; the newest record of a scope is the one in force.
+ * Their consent records, oldest first; the newest record of a scope is in force.
  */
 consents: Array<ConsentRecord>, };

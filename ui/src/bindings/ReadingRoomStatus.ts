@@ -15,4 +15,8 @@ has_pin: boolean,
 /**
  * Whether the archive's passphrase leaves it too (an encrypted archive).
  */
-passphrase: boolean, };
+passphrase: boolean, 
+/**
+ * Seconds before the next PIN is heard, after too many wrong ones (0: now).
+ */
+wait_seconds: number, };

@@ -6,6 +6,7 @@ export type { ArchiveRef } from "./ArchiveRef";
 export type { ArticleDetails } from "./ArticleDetails";
 export type { BrowseEntry } from "./BrowseEntry";
 export type { BulkChange } from "./BulkChange";
+export type { Chooser } from "./Chooser";
 export type { Citation } from "./Citation";
 export type { Collection } from "./Collection";
 export type { CollectionPlace } from "./CollectionPlace";

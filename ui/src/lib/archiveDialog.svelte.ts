@@ -1,4 +1,7 @@
-// The archive dialogs: a new archive, opening one by its folder, a new passphrase.
+// The archive dialogs: a new archive, opening one by its folder, a new passphrase. None opens
+// in the reading room (the shell refuses them there too).
+import { library } from "./library.svelte";
+
 export type ArchiveDialogMode = "new" | "open" | "passphrase";
 
 class ArchiveDialogState {
@@ -7,6 +10,7 @@ class ArchiveDialogState {
   generation = $state(0);
 
   start(mode: ArchiveDialogMode): void {
+    if (library.readingRoom) return;
     this.mode = mode;
     this.generation += 1;
   }

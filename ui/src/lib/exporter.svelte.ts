@@ -1,6 +1,7 @@
 // The export dialog: what is being exported (a collection, or the results of a search as
 // the window shows them), and the last export's report.
 import { ipc, asAppError } from "./ipc";
+import { library } from "./library.svelte";
 import type { AppError, ExportOutcome, ExportRequest } from "./ipc";
 
 export type ExportTarget = { kind: "collection"; name: string } | { kind: "results"; ids: string[]; label: string };
@@ -32,6 +33,8 @@ class Exporter {
   generation = $state(0);
 
   start(target: ExportTarget): void {
+    // Nothing leaves the reading room (the shell refuses exports there too).
+    if (library.readingRoom) return;
     this.target = target;
     this.outcome = null;
     this.error = null;

@@ -2,6 +2,7 @@
 // whether its dialog is shown or the import runs in the background.
 import { listen } from "@tauri-apps/api/event";
 import { ipc, asAppError, IMPORT_PROGRESS } from "./ipc";
+import { library } from "./library.svelte";
 import type { AppError, ImportProgress, ImportReport } from "./ipc";
 
 class Importer {
@@ -19,7 +20,7 @@ class Importer {
 
   /** Imports files and folders; `onDone` runs after the archive changed. */
   async start(paths: string[], onDone: () => void): Promise<void> {
-    if (this.running || paths.length === 0) return;
+    if (this.running || paths.length === 0 || library.readingRoom) return;
     this.running = true;
     this.dialogOpen = true;
     this.paths = paths;

@@ -4,6 +4,7 @@ import { invoke } from "@tauri-apps/api/core";
 import type {
   AppError,
   ArchiveInfo,
+  Chooser,
   BulkChange,
   DeletedItem,
   Citation,
@@ -75,6 +76,10 @@ export const ipc = {
   unlockArchive: (passphrase: string) => invoke<void>("unlock_archive", { passphrase }),
   lockArchive: () => invoke<void>("lock_archive"),
   changePassphrase: (old: string, next: string) => invoke<void>("change_passphrase", { old, new: next }),
+  /** The system's file or folder chooser, opened by the shell (refused in the reading room);
+   * the chosen paths, none when cancelled. */
+  choosePaths: (chooser: Chooser, title: string, defaultPath: string | null = null) =>
+    invoke<string[]>("choose_paths", { chooser, title, defaultPath }),
   importPaths: (paths: string[]) => invoke<ImportReport>("import_paths", { paths }),
   cancelImport: () => invoke<void>("cancel_import"),
   /** The first results are on screen (the shell reports it only when asked: WALKOUT_REPORT_READY=1). */

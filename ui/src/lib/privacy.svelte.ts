@@ -26,7 +26,9 @@ export const privacyIpc = {
   photoPreview: (id: string) => invoke<ArrayBuffer>("photo_preview", { id }),
   photoExportPreview: (id: string) => invoke<ArrayBuffer>("photo_export_preview", { id }),
   readingRoomStatus: () => invoke<ReadingRoomStatus>("reading_room_status"),
-  enterReadingRoom: (pin: string | null) => invoke<ReadingRoomStatus>("enter_reading_room", { pin }),
+  /** While the room is on, nothing changes without the `current` PIN. */
+  enterReadingRoom: (pin: string | null, current: string | null = null) =>
+    invoke<ReadingRoomStatus>("enter_reading_room", { pin, current }),
   leaveReadingRoom: (pin: string) => invoke<ReadingRoomStatus>("leave_reading_room", { pin }),
   browsePublic: (what: string) => invoke<BrowseEntry[]>("browse_public", { what }),
 };
@@ -46,6 +48,8 @@ class ReadingRoomState {
   hasPin = $state(false);
   /** Whether the archive's passphrase also leaves the room (an encrypted archive). */
   passphrase = $state(false);
+  /** Seconds before the next PIN is heard, after too many wrong ones (as of the last answer). */
+  waitSeconds = $state(0);
   /** "enter" or "leave" while the dialog asks for a PIN. */
   asking = $state<"enter" | "leave" | null>(null);
 
@@ -59,6 +63,7 @@ class ReadingRoomState {
     // An open person panel may name someone the reading room hides.
     if (status.on) people.selected = null;
     this.passphrase = status.passphrase;
+    this.waitSeconds = status.wait_seconds;
     if (library.readingRoom !== status.on) {
       library.readingRoom = status.on;
       library.schedule();

@@ -1,6 +1,7 @@
 // The "New quote" dialog: opened empty (Ctrl+N, the toolbar's +) or with a passage of an
 // article, which becomes the quote's source.
 import type { Item } from "./ipc";
+import { library } from "./library.svelte";
 
 /** The article a passage was taken from, and where in it. */
 export interface PassageSource {
@@ -17,6 +18,8 @@ class QuoteDraft {
   generation = $state(0);
 
   start(text = "", source: PassageSource | null = null): void {
+    // A visitor in the reading room reads, and that is all.
+    if (library.readingRoom) return;
     this.text = text;
     this.source = source;
     this.generation += 1;
