@@ -126,9 +126,20 @@ async fn a_minor_is_restricted_everywhere_and_the_reading_room_hides_them() -> a
     app.wait_gone(".pane", "threat and the fear").await?;
     app.screenshot("privacy-reading-room-search").await?;
 
-    // Browse → People names nobody whom only restricted items mention.
+    // A speaker who gave no name consent is shown as an export shows them: by the archive's
+    // pseudonym, in the list and in the pane, never by the name the archive holds.
+    app.search("ICE Out").await?;
+    app.wait_text(".list [role=option]", "students joining the national walkout").await?;
+    app.wait_gone(".list [role=option]", "Student protesters").await?;
+    app.click_text(".list [role=option]", "students joining the national walkout").await?;
+    app.wait_text(".pane", "students joining the national walkout").await?;
+    app.wait_gone(".pane", "Student protesters").await?;
+    app.screenshot("privacy-reading-room-pseudonym").await?;
+
+    // Browse → People names nobody whom only restricted items mention, and nobody an export
+    // would not name (the demo's speakers are described, not named).
     app.click_text(".sidebar .row", "People").await?;
-    app.wait_text(".list li button", "Students at the University of Minnesota").await?;
+    app.wait_gone(".list li button", "Students at the University of Minnesota").await?;
     app.wait_gone(".list li button", "A Seattle student").await?;
     assert_eq!(app.count(".person-panel").await?, 0, "their panel, open before, is closed");
     app.screenshot("privacy-reading-room-people").await?;
@@ -138,9 +149,9 @@ async fn a_minor_is_restricted_everywhere_and_the_reading_room_hides_them() -> a
     wait_attr(&app, ".sidebar .reading-room .switch", "aria-checked", "true").await?;
     app.wait_sidebar_count("All items", "9").await?;
     app.wait_text(".list .count", "9 results").await?;
-    app.click_text(".sidebar .row", "People").await?;
-    app.wait_text(".list li button", "Students at the University of Minnesota").await?;
-    app.wait_gone(".list li button", "A Seattle student").await?;
+    app.search("ICE Out").await?;
+    app.wait_text(".list [role=option]", "students joining the national walkout").await?;
+    app.wait_gone(".list [role=option]", "Student protesters").await?;
 
     // Leaving asks for the PIN; a wrong one is refused in plain words.
     app.click(".sidebar .reading-room .switch").await?;
@@ -166,6 +177,8 @@ async fn a_minor_is_restricted_everywhere_and_the_reading_room_hides_them() -> a
     app.type_into("#rr-pin", "2468").await?;
     app.click(".rr-dialog button[type=submit]").await?;
     wait_attr(&app, ".sidebar .reading-room .switch", "aria-checked", "false").await?;
+    // Out of the room, the archivist's People names everyone again.
+    app.click_text(".sidebar .row", "People").await?;
     app.wait_text(".list li button", "A Seattle student").await?;
     app.quit().await
 }
@@ -280,6 +293,19 @@ async fn areas_of_a_photo_are_covered_and_burned_into_the_export() -> anyhow::Re
     app.screenshot("privacy-redaction-export").await?;
 
     app.click(".pane .redaction .export").await?;
+    // The camera photo with GPS (DSCN0010.jpg), which the archivist sees with its coordinates.
+    let gps_photo = app
+        .script(
+            "return window.__TAURI_INTERNALS__.invoke('search', { request: { query: 'DSCN0010', limit: 1 } }).then(r => r.hits[0].id);",
+        )
+        .await?;
+    let gps_photo = gps_photo.as_str().expect("the photo's id").to_string();
+    let full = app
+        .script(&format!(
+            "return window.__TAURI_INTERNALS__.invoke('get_item', {{ id: {gps_photo:?} }}).then(i => !!i.gps && !!i.camera);"
+        ))
+        .await?;
+    assert_eq!(full, serde_json::json!(true), "outside the room the archivist sees GPS and camera");
 
     // In the reading room the photo is shown as exports show it, the box burned in, nothing
     // to draw, and the grid's thumbnails come from the room's own addresses.
@@ -311,6 +337,16 @@ async fn areas_of_a_photo_are_covered_and_burned_into_the_export() -> anyhow::Re
     )
     .await?;
     app.screenshot("privacy-reading-room-photo").await?;
+    // A photo with GPS reaches the window as a public export shows it: no coordinates, camera,
+    // time or file name, and the pane shows none of them.
+    let shown = app
+        .script(&format!(
+            "return window.__TAURI_INTERNALS__.invoke('get_item', {{ id: {gps_photo:?} }}).then(i => [i.gps, i.camera, i.taken_at, i.file_name, i.title]);"
+        ))
+        .await?;
+    assert_eq!(shown, serde_json::json!([null, null, null, null, "Untitled photograph"]), "{shown}");
+    app.wait_gone(".pane", "landscape_6").await?;
+    assert_eq!(app.count(".pane .gps").await?, 0, "no coordinates in the pane");
     no_way_out(&app).await?;
     app.click(".sidebar .reading-room .switch").await?;
     app.type_into("#rr-pin", "2468").await?;

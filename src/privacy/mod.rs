@@ -212,9 +212,15 @@ pub fn involvements(item: &Item) -> Vec<(&str, Involvement)> {
     out
 }
 
-/// The people an item involves and the consent scope each involvement needs.
+/// The people an item involves and the consent scope each involvement needs (its credit line
+/// aside: most credits name an outlet, and the policy checks a credit only against the people
+/// it knows).
 pub fn involved_people(item: &Item) -> Vec<(&str, ConsentScope)> {
-    involvements(item).into_iter().map(|(name, how)| (name, how.scope())).collect()
+    involvements(item)
+        .into_iter()
+        .filter(|(_, how)| *how != Involvement::Credited)
+        .map(|(name, how)| (name, how.scope()))
+        .collect()
 }
 
 /// Why an item is kept back from exports and the reading room, if it is, by its own
