@@ -5,6 +5,7 @@
 mod common;
 
 mod archive_format;
+mod articles;
 mod bad_input;
 mod cli;
 mod collections;

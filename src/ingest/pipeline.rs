@@ -199,7 +199,8 @@ pub(super) fn analyse(
     }
     let item = match kind {
         FileKind::Pdf => pdf::from_pdf(path, bytes, sha256, now)?,
-        FileKind::Html => article::from_html(path, &String::from_utf8_lossy(bytes), sha256, now)?,
+        // The page's own encoding, not UTF-8 alone: saved pages are often Windows-1252 or Shift_JIS.
+        FileKind::Html => article::from_html_bytes(path, bytes, sha256, now).map_err(|e| e.to_string())?.item,
         _ => article::from_text(path, &String::from_utf8_lossy(bytes), sha256, now)?,
     };
     Ok(Analysed { item, warnings: Vec::new() })

@@ -118,6 +118,11 @@ pub fn sniff(path: &Path, head: &[u8]) -> Result<FileKind, String> {
     if ext == "pdf" {
         return Err("named .pdf but the content is not a PDF (no %PDF- header)".to_string());
     }
+    // A page in a legacy encoding (Windows-1252, Shift_JIS, GBK…) is no UTF-8 but still a page:
+    // the article importer reads it in its own encoding.
+    if !text && matches!(ext.as_str(), "html" | "htm" | "xhtml") && !head.contains(&0) {
+        return Ok(FileKind::Html);
+    }
     if !text {
         return Err(
             "not a photo, article or quote sheet Walkout can read (binary content of an unknown kind)".to_string()

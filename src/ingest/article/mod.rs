@@ -2,36 +2,143 @@
 //! headline, byline, site name, date and the body as clean text; and plain `.txt`/`.md` files,
 //! whose first heading or line is the title. The original file is kept.
 
-use std::collections::HashMap;
+mod body;
+mod charset;
+pub mod date;
+mod page;
+
 use std::path::Path;
 
-use chrono::{DateTime, Utc};
-use dom_smoothie::{Config, Readability, TextMode};
+use chrono::{DateTime, Datelike, Utc};
+use dom_query::Document;
+use dom_smoothie::{Article, Config, Readability, TextMode};
 
 use crate::date::EdtfDate;
 use crate::model::{ArticleDetails, Item, ItemDetails};
+
+pub use charset::decode_html;
+pub use date::{DateRule, FoundDate};
 
 /// How deep a page's elements may nest. A real article nests a few dozen deep; the HTML parser
 /// takes time that grows with the square of the depth (a page of 10,000 nested elements takes
 /// it minutes), so deeper pages are refused before they are parsed.
 pub const MAX_NESTING: usize = 512;
 
-/// An article item from a saved HTML page.
+/// Why a saved page gave no article.
+#[derive(Debug, thiserror::Error)]
+pub enum ArticleError {
+    /// The page nests deeper than `MAX_NESTING`.
+    #[error("the page nests its elements more than {MAX_NESTING} deep (a real article nests a few dozen); not read")]
+    TooDeep,
+    /// The readability pass refused the page.
+    #[error("cannot read the page: {0}")]
+    Unreadable(#[from] dom_smoothie::ReadabilityError),
+    /// The page holds no text.
+    #[error("found no article text in the page")]
+    NoText,
+}
+
+/// An article read from a saved page, with how it was read: which rule found its date (the
+/// archive keeps only the date; a reviewer or the quality script wants to know how far to
+/// trust it) and which encoding its bytes were in.
+#[derive(Debug)]
+pub struct ParsedArticle {
+    /// The article item, as `walkout import` stores it.
+    pub item: Item,
+    /// Which rule found `item.date`, when one did.
+    pub date_rule: Option<DateRule>,
+    /// The encoding the page was read in (`UTF-8`, `windows-1252`, `Shift_JIS`, …).
+    pub encoding: &'static str,
+}
+
+/// An article from a saved page's bytes, in whatever encoding the page is written.
+pub fn from_html_bytes(
+    path: &Path,
+    bytes: &[u8],
+    sha256: &str,
+    now: DateTime<Utc>,
+) -> Result<ParsedArticle, ArticleError> {
+    let (html, encoding) = decode_html(bytes);
+    let mut parsed = parse_html(path, &html, sha256, now)?;
+    parsed.encoding = encoding;
+    Ok(parsed)
+}
+
+/// An article item from a saved HTML page already decoded to text.
 pub fn from_html(path: &Path, html: &str, sha256: &str, now: DateTime<Utc>) -> Result<Item, String> {
+    parse_html(path, html, sha256, now).map(|p| p.item).map_err(|e| e.to_string())
+}
+
+/// The page's language: `<html lang>`, else `og:locale` or a `Content-Language` meta.
+fn page_language(doc: &Document) -> Option<String> {
+    let declared = doc.select("html[lang]").attr("lang").or_else(|| {
+        doc.select(r#"meta[property="og:locale" i], meta[http-equiv="content-language" i]"#).attr("content")
+    });
+    declared.map(|l| l.trim().replace('_', "-")).filter(|l| !l.is_empty())
+}
+
+/// The page's tree, made ready for the readability pass.
+fn prepared(html: &str) -> Document {
+    let doc = Document::from(html);
+    page::strip_ruby(&doc);
+    doc
+}
+
+fn readability(doc: Document) -> Result<Article, ArticleError> {
+    let config = Config { text_mode: TextMode::Formatted, ..Default::default() };
+    Ok(Readability::with_document(doc, None, Some(config))?.parse()?)
+}
+
+/// The first line of a chosen block long enough to find that block again.
+fn telling_line(text: &str) -> Option<String> {
+    text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).find(|l| l.chars().count() >= 20)
+}
+
+fn parse_html(path: &Path, html: &str, sha256: &str, now: DateTime<Utc>) -> Result<ParsedArticle, ArticleError> {
     let scanned = scan(html, MAX_NESTING);
     if scanned.deepest > MAX_NESTING {
-        return Err(format!(
-            "the page nests its elements more than {MAX_NESTING} deep (a real article nests a few dozen); not read"
-        ));
+        return Err(ArticleError::TooDeep);
     }
     let html = without_code(html, &scanned.code);
-    let config = Config { text_mode: TextMode::Formatted, ..Default::default() };
-    let mut readability =
-        Readability::new(&*html, None, Some(config)).map_err(|e| format!("cannot read the page: {e}"))?;
-    let article = readability.parse().map_err(|e| format!("found no article text in the page: {e}"))?;
-    let body = clean_body(&article.text_content);
+    let doc = prepared(&html);
+    let language = page_language(&doc);
+    let captions = page::captions(&doc);
+    // The date first, from the whole page: the readability pass keeps only the story's block.
+    let found_date = date::published(&doc, &html, language.as_deref(), now.year() + 1);
+    page::remove_blocks_around_story(&doc);
+    let mut article = readability(doc);
+    // A block that only looks like a story (a consent notice, a list of links): take it out
+    // and let the pass choose the next candidate; keep the first choice if that finds nothing.
+    if let Ok(first) = &article
+        && page::is_wrong_block(&first.content, &first.text_content)
+        && let Some(line) = telling_line(&first.text_content)
+    {
+        let retry = prepared(&html);
+        page::remove_blocks_around_story(&retry);
+        if page::remove_block_holding(&retry, &line)
+            && let Ok(next) = readability(retry)
+            && !body::clean_body(&next.text_content, &captions).is_empty()
+        {
+            article = Ok(next);
+        }
+    }
+    let article = match article {
+        Ok(a) if !a.text_content.trim().is_empty() => a,
+        other => {
+            // Never an empty article from a page with text: the page's whole text then.
+            let whole = prepared(&html);
+            let text = whole.select("body").formatted_text();
+            if text.trim().is_empty() {
+                return Err(other.err().unwrap_or(ArticleError::NoText));
+            }
+            let mut a = other.unwrap_or_else(|_| empty_article());
+            a.text_content = text;
+            a
+        }
+    };
+    let body = body::clean_body(&article.text_content, &captions);
     if body.is_empty() {
-        return Err("found no article text in the page".to_string());
+        return Err(ArticleError::NoText);
     }
     let headline = Some(article.title.trim().to_string()).filter(|t| !t.is_empty()).unwrap_or_else(|| file_title(path));
     let authors = article
@@ -61,9 +168,37 @@ pub fn from_html(path: &Path, html: &str, sha256: &str, now: DateTime<Utc>) -> R
         }),
         now,
     );
-    item.date = article.published_time.as_deref().and_then(date_of_timestamp);
-    item.language = article.lang.as_deref().map(|l| l.trim().to_string()).filter(|l| !l.is_empty());
-    Ok(item)
+    let (date, date_rule) = match found_date {
+        Some(FoundDate { date, rule }) => (Some(date), Some(rule)),
+        // What the readability pass read from the page's metadata, in a form the rules above
+        // do not know.
+        None => match article.published_time.as_deref().and_then(date_of_timestamp) {
+            Some(d) => (Some(d), Some(DateRule::Meta)),
+            None => (None, None),
+        },
+    };
+    item.date = date;
+    item.language = article.lang.as_deref().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).or(language);
+    Ok(ParsedArticle { item, date_rule, encoding: "UTF-8" })
+}
+
+fn empty_article() -> Article {
+    Article {
+        title: String::new(),
+        byline: None,
+        url: None,
+        content: Default::default(),
+        text_content: Default::default(),
+        length: 0,
+        excerpt: None,
+        site_name: None,
+        dir: None,
+        lang: None,
+        published_time: None,
+        modified_time: None,
+        image: None,
+        favicon: None,
+    }
 }
 
 /// Elements whose end tag may be left out (the parser closes them itself) or that have none:
@@ -209,76 +344,6 @@ fn file_title(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().replace(['_', '-'], " "))
         .unwrap_or_else(|| "Untitled article".to_string())
-}
-
-/// Paragraphs separated by one blank line, no runs of spaces, without the page furniture a
-/// readability pass lets through: gallery captions repeated on the page, photo credits and
-/// copyright lines, and the "Updated …"/"By …" lines before the story starts. Each rule was
-/// kept only if it raised the mean F1 on the article corpus (BENCHMARKS.md).
-fn clean_body(text: &str) -> String {
-    let paragraphs: Vec<String> = text
-        .split('\n')
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|l| !l.is_empty())
-        .collect();
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for p in &paragraphs {
-        *seen.entry(p.as_str()).or_default() += 1;
-    }
-    let kept: Vec<&str> =
-        paragraphs.iter().map(String::as_str).filter(|p| (seen[p] == 1 || words(p) < 3) && !is_furniture(p)).collect();
-    // The story starts at its first sentence or longer line.
-    let start = kept.iter().position(|p| words(p) >= 8 || ends_sentence(p)).unwrap_or(0);
-    kept[start..].join("\n\n")
-}
-
-fn words(text: &str) -> usize {
-    text.split_whitespace().count()
-}
-
-fn ends_sentence(text: &str) -> bool {
-    text.ends_with(['.', '!', '?', '”', '"'])
-}
-
-/// A line that belongs to the page around the story, not to it.
-fn is_furniture(line: &str) -> bool {
-    const CHROME: [&str; 18] = [
-        "photo",
-        "image",
-        "credit",
-        "caption",
-        "close",
-        "advertisement",
-        "read more",
-        "share",
-        "click",
-        "sign up",
-        "subscribe",
-        "related",
-        "updated",
-        "published",
-        "posted",
-        "getty",
-        "ap photo",
-        "file photo",
-    ];
-    let lower = line.to_lowercase();
-    let starts_with_word = |prefix: &str| {
-        lower.starts_with(prefix) && !lower[prefix.len()..].chars().next().is_some_and(char::is_alphanumeric)
-    };
-    let chrome = words(line) <= 12 && CHROME.iter().any(|c| starts_with_word(c));
-    let byline = line.starts_with("By ") && !line.contains('.') && line.chars().count() <= 83;
-    let copyright = year_after_copyright(line) || line.contains("subject to copyright");
-    let credit = words(line) <= 40 && (line.contains("Credit:") || line.starts_with('©') || copyright || byline);
-    chrome || credit
-}
-
-/// "© 2019", "©2019".
-fn year_after_copyright(line: &str) -> bool {
-    line.match_indices('©').any(|(at, _)| {
-        let rest = line[at + '©'.len_utf8()..].trim_start();
-        rest.len() >= 4 && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit)
-    })
 }
 
 /// The day of an ISO 8601 timestamp ("2026-01-30T14:00:00Z" → 2026-01-30).

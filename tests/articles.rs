@@ -1,0 +1,118 @@
+//! Saved news pages as `walkout import` reads them: the published date (and the rule that found
+//! it), the page's encoding, and the story's text without the blocks and lines around it. One
+//! small page per cause in tests/data/articles (written for these tests: no third-party text).
+
+use crate::common::*;
+
+use std::sync::atomic::AtomicBool;
+
+use walkout::ingest::ImportLimits;
+use walkout::ingest::article::{self, DateRule, ParsedArticle};
+use walkout::{Archive, Item, ItemDetails};
+
+/// The page imported into a new archive, read back as a user would see it.
+fn imported(name: &str) -> Item {
+    let dir = temp();
+    let mut archive = Archive::create(&dir.path().join("archive")).unwrap();
+    let path = data("articles").join(name);
+    let report = archive.import_paths(&[path], ImportLimits::default(), &mut |_| {}, &AtomicBool::new(false)).unwrap();
+    assert!(report.failed.is_empty(), "{report:?}");
+    archive.get(report.added[0].id).unwrap()
+}
+
+fn body(item: &Item) -> &str {
+    let ItemDetails::Article(a) = &item.details else { panic!("not an article: {item:?}") };
+    &a.body
+}
+
+/// The engine's article parse of the page (what the import stores, with how it was read).
+fn parsed(name: &str) -> ParsedArticle {
+    let path = data("articles").join(name);
+    let bytes = std::fs::read(&path).unwrap();
+    article::from_html_bytes(&path, &bytes, &"0".repeat(64), chrono::Utc::now()).unwrap()
+}
+
+fn date(item: &Item) -> Option<String> {
+    item.date.as_ref().map(|d| d.to_string())
+}
+
+#[test]
+fn a_date_only_in_the_canonical_address_is_found() {
+    let item = imported("date-in-url.html");
+    assert_eq!(date(&item).as_deref(), Some("2026-01-30"));
+    assert_eq!(parsed("date-in-url.html").date_rule, Some(DateRule::Url));
+}
+
+#[test]
+fn a_date_only_in_spanish_text_under_the_headline_is_found_not_the_comments_one() {
+    let item = imported("fecha-en-texto.html");
+    assert_eq!(date(&item).as_deref(), Some("2026-01-30"), "not the comment's 2 February nor the related list's");
+    assert_eq!(parsed("fecha-en-texto.html").date_rule, Some(DateRule::VisibleText));
+}
+
+#[test]
+fn json_ld_graph_gives_the_nested_articles_original_date_over_modified_and_comments() {
+    let item = imported("date-json-ld-graph.html");
+    assert_eq!(date(&item).as_deref(), Some("2026-01-30"), "datePublished of the nested NewsArticle");
+    assert_eq!(parsed("date-json-ld-graph.html").date_rule, Some(DateRule::JsonLd));
+}
+
+#[test]
+fn a_windows_1252_page_keeps_its_accents() {
+    let item = imported("windows-1252.html");
+    let text = body(&item);
+    assert!(text.contains("Más de cuatrocientos estudiantes salieron de sus aulas"), "{text}");
+    assert!(text.contains("“Nadie nos preguntó”"), "{text}");
+    assert!(!text.contains('\u{fffd}'), "{text}");
+    assert!(item.title.contains("«queremos la biblioteca abierta»"), "{}", item.title);
+    assert_eq!(parsed("windows-1252.html").encoding, "windows-1252");
+}
+
+#[test]
+fn an_undeclared_shift_jis_page_reads_as_japanese_without_its_ruby_annotations() {
+    let item = imported("shift-jis.html");
+    let text = body(&item);
+    assert!(text.starts_with("金曜日の午前十時、湖畔中央高校の生徒四百人以上が教室を出て"), "{text}");
+    assert!(text.contains("教頭の先生は階段から行進を見守り"), "the ruby's base text, without its reading: {text}");
+    assert!(!text.contains("きょうとう"), "{text}");
+    assert_eq!(parsed("shift-jis.html").encoding, "Shift_JIS");
+}
+
+#[test]
+fn a_chinese_story_keeps_its_first_paragraphs_and_not_its_pinyin() {
+    let item = imported("chinese.html");
+    let text = body(&item);
+    assert!(text.starts_with("星期五上午十点，湖滨中学四百多名学生走出教室"), "the start was cut: {text}");
+    assert!(text.contains("高三学生林晓举着"), "{text}");
+    assert!(!text.contains("xiǎo"), "{text}");
+}
+
+#[test]
+fn a_refrain_stays_while_a_caption_shown_twice_goes() {
+    let item = imported("refrain.html");
+    let text = body(&item);
+    let refrain = "Open the doors, keep the lights on, the library is ours.";
+    assert!(text.matches(refrain).count() >= 1, "the refrain was dropped: {text}");
+    assert!(text.contains("we sang it again on the district's front steps"), "{text}");
+    assert!(!text.contains("sing outside the district office on Friday"), "the gallery caption stayed: {text}");
+}
+
+#[test]
+fn a_cookie_notice_beside_a_short_story_is_not_taken_for_it() {
+    let item = imported("cookie-banner.html");
+    let text = body(&item);
+    assert!(text.contains("Three seniors read a letter signed by nine hundred students"), "{text}");
+    assert!(!text.to_lowercase().contains("cookies"), "{text}");
+}
+
+#[test]
+fn furniture_lines_inside_the_story_block_are_left_out() {
+    let item = imported("furniture.html");
+    let text = body(&item);
+    assert!(text.starts_with("More than four hundred students left their classrooms"), "{text}");
+    assert!(text.contains("no decision had been taken yet."), "{text}");
+    for furniture in ["Updated January 31", "1of4", "Image credit", "Sign up for our", "is a staff writer", "Citation:"]
+    {
+        assert!(!text.contains(furniture), "{furniture:?} stayed in: {text}");
+    }
+}
