@@ -17,8 +17,6 @@
 //! log or a pending purge still names (an item deleted earlier) is accepted and cleaned up.
 
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 
 use crate::archive::Archive;
 use crate::error::{Error, Result};
@@ -232,61 +230,12 @@ fn replace_name_in_item(item: &mut Item, name: &str, replacement: &str) -> bool 
     changed
 }
 
-/// A letter as names are compared: lowercase, accents dropped ("Á" → "a").
-fn fold_char(c: char) -> impl Iterator<Item = char> {
-    std::iter::once(c).nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase)
-}
-
 /// `text` with every whole-word occurrence of `name` (any case, any accents, any run of spaces
-/// between its words) replaced by `replacement`; `None` when there is none.
+/// between its words) replaced by `replacement`; `None` when there is none. The names are
+/// found as the privacy policy finds them (`privacy::NameFinder`).
 pub fn replace_name(text: &str, name: &str, replacement: &str) -> Option<String> {
-    let fold = |s: &str| -> Vec<(char, usize, usize)> {
-        // Each folded letter with the byte range of the original letter it came from; a run of
-        // spaces folds to one space.
-        let mut out: Vec<(char, usize, usize)> = Vec::new();
-        for (at, c) in s.char_indices() {
-            let end = at + c.len_utf8();
-            if c.is_whitespace() {
-                match out.last_mut() {
-                    Some((' ', _, e)) => *e = end,
-                    _ => out.push((' ', at, end)),
-                }
-                continue;
-            }
-            out.extend(fold_char(c).map(|f| (f, at, end)));
-        }
-        out
-    };
-    let needle: Vec<char> = fold(name.trim()).into_iter().map(|(c, _, _)| c).collect();
-    if needle.is_empty() {
-        return None;
-    }
-    let hay = fold(text);
-    let mut spans: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i + needle.len() <= hay.len() {
-        let matches = hay[i..i + needle.len()].iter().map(|(c, _, _)| *c).eq(needle.iter().copied());
-        let starts_word = i == 0 || !hay[i - 1].0.is_alphanumeric();
-        let ends_word = hay.get(i + needle.len()).is_none_or(|(c, _, _)| !c.is_alphanumeric());
-        if matches && starts_word && ends_word {
-            spans.push((hay[i].1, hay[i + needle.len() - 1].2));
-            i += needle.len();
-        } else {
-            i += 1;
-        }
-    }
-    if spans.is_empty() {
-        return None;
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut from = 0;
-    for (start, end) in spans {
-        out.push_str(&text[from..start]);
-        out.push_str(replacement);
-        from = end;
-    }
-    out.push_str(&text[from..]);
-    Some(out)
+    let finder = crate::privacy::NameFinder::new([crate::privacy::person_key(name)]);
+    finder.finds_any(text).then(|| finder.replace(text, |_| replacement.to_string()))
 }
 
 #[cfg(test)]

@@ -165,6 +165,16 @@ impl Archive {
                 if store::get_item(tx, id)?.is_some() {
                     return Err(Error::invalid("restore", format!("{:?} is in the archive already", entry.item.title)));
                 }
+                // A purge removes every change-log row of what it purged (its delete included):
+                // an undo kept in a window's memory must not bring purged material back.
+                let logged: i64 =
+                    tx.query_row("SELECT count(*) FROM changes WHERE item_id = ?1", [id.to_string()], |r| r.get(0))?;
+                if logged == 0 {
+                    return Err(Error::invalid(
+                        "restore",
+                        format!("{:?} was purged from the archive for good and cannot come back", entry.item.title),
+                    ));
+                }
                 if let Some(file) = &entry.file {
                     tx.prepare_cached(
                         "INSERT OR IGNORE INTO blobs (sha256, size, media_type, added_at) VALUES (?1, ?2, ?3, ?4)",

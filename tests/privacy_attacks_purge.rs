@@ -248,3 +248,19 @@ fn the_temp_folder_of_a_machine_that_imported_a_zipped_bag_into_an_encrypted_arc
     assert!(all_files(&tmp).is_empty());
     assert_eq!(canary_in(&root, CANARY), Vec::<String>::new(), "plaintext of the import in the archive folder");
 }
+
+#[test]
+fn an_undo_kept_in_a_window_cannot_bring_back_a_quote_purged_meanwhile() {
+    let dir = temp();
+    let (root, mut archive) = demo_archive(dir.path());
+    let id = archive.add_item(Item::quote("The canaryqxz meeting is at the bakery", archive.now())).unwrap();
+    // The app deletes it and keeps the whole item in its undo stack (in the window's memory)…
+    let deleted = archive.delete_for_undo(&[id]).unwrap();
+    // …then a takedown purges it.
+    archive.purge(&[id]).unwrap();
+    let err = archive.restore(&deleted).unwrap_err().to_string();
+    assert!(err.contains("purged"), "{err}");
+    assert!(archive.get(id).is_err());
+    drop(archive);
+    assert!(canary_in(&root, CANARY).is_empty(), "{:?}", canary_in(&root, CANARY));
+}
