@@ -20,7 +20,11 @@ Walkout's side goes through the engine's real extraction (`cargo run --release -
 article_bodies`). trafilatura runs from a venv under target/ (created on first use:
 `pip install trafilatura lxml_html_clean`).
 
-    python3 scripts/article_quality.py [--corpus DIR] [--limit N] [--json] [--only NAME]
+    python3 scripts/article_quality.py [--corpus DIR] [--limit N] [--json] [--dates] [--only NAME]
+
+`--dates` lists, page by page, every date walkout gets wrong or misses where the truth is known,
+and every page where the two extractors disagree or only one finds a date (with walkout's rule),
+so each miss can be traced to its cause.
 """
 
 import argparse
@@ -139,7 +143,24 @@ def date_score(predicted, truth):
     return found, (truth is not None and found and predicted[:10] == truth)
 
 
-def report(name, pages, ours, theirs, ours_wall, theirs_wall, as_json):
+def date_detail(rows):
+    """One line per page whose date walkout misses, gets wrong, or disagrees on with trafilatura."""
+    print(f"{'':<6}{'page':<24}{'lang':<6}{'truth':<12}{'walkout':<12}{'rule':<14}{'trafilatura':<12}")
+    for r in rows:
+        ours, theirs = (r["walkout_date"] or "")[:10], (r["trafilatura_date"] or "")[:10]
+        if r["date"]:
+            if r["walkout_date_right"] and r["trafilatura_date_right"]:
+                continue
+            kind = "right" if r["walkout_date_right"] else ("wrong" if ours else "miss")
+        elif ours == theirs:
+            continue
+        else:
+            kind = "differ" if ours and theirs else ("only-t" if theirs else "only-w")
+        print(f"{kind:<6}{r['page'][:23]:<24}{r['lang'][:5]:<6}{r['date'] or '?':<12}{r['walkout_date'] or '-':<12}"
+              f"{r['date_rule'] or '-':<14}{theirs or '-':<12}")
+
+
+def report(name, pages, ours, theirs, ours_wall, theirs_wall, as_json, dates=False):
     rows = []
     for key, path, body, date, lang in pages:
         row = {"page": key, "lang": lang, "date": date}
@@ -153,6 +174,9 @@ def report(name, pages, ours, theirs, ours_wall, theirs_wall, as_json):
     if as_json:
         print(json.dumps(rows, indent=1))
     n = len(rows)
+    if dates:
+        print(f"\n{name}: dates by page (truth '?' where the corpus does not know it)")
+        date_detail(rows)
     print(f"\n{name}: {n} pages (token P/R/F1, lowercase \\w+ with multiplicity, body only; date: the day must match)")
     print(f"{'extractor':<14}{'precision':>10}{'recall':>9}{'F1':>7}{'date found':>12}{'date right':>12}"
           f"{'pages/s (extraction)':>22}{'pages/s (process)':>19}")
@@ -184,6 +208,7 @@ def main():
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared/corpora/articles/scrapinghub-aeb"))
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages of each corpus")
     parser.add_argument("--json", action="store_true", help="per-page scores as JSON")
+    parser.add_argument("--dates", action="store_true", help="per-page date misses and disagreements")
     parser.add_argument("--only", choices=["scrapinghub", "newspaper4k"], help="one corpus only")
     args = parser.parse_args()
 
@@ -204,7 +229,7 @@ def main():
         started = time.perf_counter()
         theirs = run_lines([str(python), "-c", TRAFILATURA, *files])
         theirs_wall = time.perf_counter() - started
-        report(name, pages, ours, theirs, ours_wall, theirs_wall, args.json)
+        report(name, pages, ours, theirs, ours_wall, theirs_wall, args.json, args.dates)
 
 
 if __name__ == "__main__":
