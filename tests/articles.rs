@@ -57,6 +57,57 @@ fn json_ld_graph_gives_the_nested_articles_original_date_over_modified_and_comme
     assert_eq!(parsed("date-json-ld-graph.html").date_rule, Some(DateRule::JsonLd));
 }
 
+/// The date and the rule that found it, as the importer reads the page.
+fn date_and_rule(name: &str) -> (Option<String>, Option<DateRule>) {
+    let parsed = parsed(name);
+    (date(&parsed.item), parsed.date_rule)
+}
+
+#[test]
+fn an_evening_story_stamped_in_utc_keeps_the_publishers_day() {
+    // 01:30 UTC on the 31st is 8:30 pm on the 30th where the page's other timestamps say it
+    // was written (-05:00).
+    assert_eq!(date(&imported("date-utc-evening.html")).as_deref(), Some("2026-01-30"));
+    assert_eq!(date_and_rule("date-utc-evening.html"), (Some("2026-01-30".into()), Some(DateRule::JsonLd)));
+    // Without a zone elsewhere, the day the address gives (next to the UTC day) is the publisher's.
+    assert_eq!(date_and_rule("date-utc-url.html"), (Some("2026-01-30".into()), Some(DateRule::Url)));
+}
+
+#[test]
+fn an_embedded_videos_upload_date_is_not_the_storys() {
+    assert_eq!(date_and_rule("date-video-embed.html"), (Some("2026-01-30".into()), Some(DateRule::Meta)));
+}
+
+#[test]
+fn a_headline_outside_h1_finds_its_dateline_and_a_spanish_page_reads_day_first() {
+    // The only <h1> is the site's name, thirty menu links above the story's title.
+    let item = imported("date-headline-not-h1.html");
+    assert_eq!(date(&item).as_deref(), Some("2026-02-03"), "03/02/2026 in Spanish is 3 February");
+    assert_eq!(parsed("date-headline-not-h1.html").date_rule, Some(DateRule::VisibleText));
+}
+
+#[test]
+fn a_us_english_page_reads_a_numeric_date_month_first() {
+    assert_eq!(date_and_rule("numeric-date-en-us.html"), (Some("2026-03-02".into()), Some(DateRule::VisibleText)));
+}
+
+#[test]
+fn a_date_set_in_pieces_by_the_headline_is_read_whole_not_the_lists() {
+    let item = imported("date-in-pieces.html");
+    assert_eq!(date(&item).as_deref(), Some("2026-01-30"), "not the related list's 2025-12-14");
+}
+
+#[test]
+fn a_page_dated_only_as_updated_gets_that_date_as_modified_whatever_its_layout_is_named() {
+    // The <body> is named "with sidebar": the story's own dates are not a sidebar's.
+    assert_eq!(date_and_rule("date-updated-only.html"), (Some("2026-01-30".into()), Some(DateRule::Modified)));
+}
+
+#[test]
+fn an_address_naming_only_the_month_is_made_precise_by_the_dateline() {
+    assert_eq!(date_and_rule("date-url-month.html"), (Some("2026-01-30".into()), Some(DateRule::VisibleText)));
+}
+
 #[test]
 fn a_windows_1252_page_keeps_its_accents() {
     let item = imported("windows-1252.html");
