@@ -186,6 +186,7 @@ pub fn populate(archive: &mut Archive) -> Result<()> {
                 body: note.body.to_string(),
                 sha256: None,
                 file_name: None,
+                date_rule: None,
             }),
             now,
         );

@@ -102,6 +102,50 @@ macro_rules! string_enum {
 string_enum!(Sensitivity { Public => "public", Restricted => "restricted", Private => "private" });
 string_enum!(Consent { Unknown => "unknown", Granted => "granted", Withheld => "withheld" });
 
+/// Which rule of the HTML importer found an article's date, kept with the article so a reader
+/// can judge how far to trust the date: structured data is the publisher's own word, a date
+/// printed by the headline is a reading of the page, a modified date is only an upper bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum DateRule {
+    /// `datePublished`/`dateCreated` of a JSON-LD node.
+    JsonLd,
+    /// A meta tag (`article:published_time`, `DC.date`, `itemprop="datePublished"`, …).
+    Meta,
+    /// A `<time datetime>` in the article's header.
+    TimeElement,
+    /// The page's address (`/2026/01/30/`), from its canonical link, `og:url` or the
+    /// "saved from" note a browser writes.
+    Url,
+    /// A date printed near the headline ("30 de enero de 2026", "2026年1月30日").
+    VisibleText,
+    /// Only a modified date was found (JSON-LD `dateModified`, `article:modified_time`, …).
+    Modified,
+}
+string_enum!(DateRule {
+    JsonLd => "json-ld",
+    Meta => "meta",
+    TimeElement => "time-element",
+    Url => "url",
+    VisibleText => "visible-text",
+    Modified => "modified",
+});
+
+impl DateRule {
+    /// Where the date was read, in words (`walkout show` prints it beside the date).
+    pub fn describe(self) -> &'static str {
+        match self {
+            DateRule::JsonLd => "the page's structured data (JSON-LD)",
+            DateRule::Meta => "the page's meta tags",
+            DateRule::TimeElement => "a <time> element by the headline",
+            DateRule::Url => "the page's address",
+            DateRule::VisibleText => "a date printed by the headline",
+            DateRule::Modified => "the page's last-modified date (no publication date found)",
+        }
+    }
+}
+
 /// A position on Earth, in decimal degrees (WGS 84).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -295,6 +339,10 @@ pub struct ArticleDetails {
     pub sha256: Option<String>,
     /// The original file's name when it was imported.
     pub file_name: Option<String>,
+    /// Which rule of the HTML importer found the item's date; none when the date was not read
+    /// from a page (or was changed since).
+    #[serde(default)]
+    pub date_rule: Option<DateRule>,
 }
 
 impl Item {

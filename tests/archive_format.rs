@@ -2,7 +2,7 @@
 //! version 1) still opens and searches, and an archive from a newer version is refused with a
 //! message naming both versions.
 
-use walkout::{Archive, Error, SearchRequest};
+use walkout::{Archive, DateRule, Error, ItemDetails, ItemKind, SearchRequest};
 
 use crate::common::*;
 
@@ -94,6 +94,13 @@ fn the_archive_of_this_version_opens_searches_and_verifies() {
     assert!(person.minor && person.pseudonym.as_deref() == Some("a student at Roosevelt High"), "{person:?}");
     assert_eq!(archive.collection_items("Fixture").unwrap().len(), 2);
     assert_eq!(archive.fixity_log().unwrap().len(), 1);
+    // The article keeps the rule that found its date.
+    let article = found.hits.iter().find(|h| h.kind == ItemKind::Article).map(|h| archive.get(h.id).unwrap());
+    let rule = article.and_then(|a| match a.details {
+        ItemDetails::Article(a) => a.date_rule,
+        _ => None,
+    });
+    assert_eq!(rule, Some(DateRule::Meta));
     let verify = archive.verify(&mut |_, _| {}).unwrap();
     assert!(verify.is_clean() && verify.index_agrees() && verify.unreferenced.is_empty(), "{verify:?}");
     assert_eq!(verify.checked, 2, "the photo and the article");
@@ -133,6 +140,23 @@ fn the_archive_of_format_4_opens_and_migrates_with_its_notes_unpublished() {
     assert_eq!(archive.search(&SearchRequest::words("banner archive")).unwrap().total, 2);
 }
 
+/// Format 5 (before the rule that found an article's date was kept) opens and is migrated:
+/// its articles have no rule, and a date set on one is stored without one.
+#[test]
+fn the_archive_of_format_5_opens_and_migrates_with_no_date_rules() {
+    let dir = temp();
+    let root = dir.path().join("archive-v5");
+    copy_dir(&data("archive-v5"), &root);
+    let mut archive = Archive::open(&root).expect("format 5 opens");
+    assert_eq!(archive.integrity_check().unwrap(), "ok");
+    assert_eq!(archive.stats().unwrap().items, 13);
+    let articles: Vec<_> = archive.all_items().unwrap().into_iter().filter(|i| i.kind() == ItemKind::Article).collect();
+    assert_eq!(articles.len(), 8);
+    assert!(articles.iter().all(|i| matches!(&i.details, ItemDetails::Article(a) if a.date_rule.is_none())));
+    let edited = archive.edit(articles[0].id, &[("date".into(), "2026-02-02".into())]).unwrap();
+    assert_eq!(archive.get(edited.id).unwrap(), edited);
+}
+
 /// Writes the fixture of this format into tests/data (run on purpose only: see above).
 #[test]
 #[ignore]
@@ -149,7 +173,8 @@ fn write_the_fixture_of_this_format() {
     jpegs(&incoming, 1);
     write(
         &incoming.join("article.html"),
-        "<!DOCTYPE html><html lang=\"en\"><head><title>The banner goes to the archive</title></head><body>\
+        "<!DOCTYPE html><html lang=\"en\"><head><title>The banner goes to the archive</title>\
+         <meta property=\"article:published_time\" content=\"2026-02-02T10:00:00-06:00\"></head><body>\
          <article><h1>The banner goes to the archive</h1><p>Students who led the walkout gave their hand-painted \
          banner to the school library on Monday, with the photos and the list of demands they carried.</p>\
          <p>The librarian said it would be kept with the yearbooks so that the next classes can see it.</p>\

@@ -109,6 +109,44 @@ fn an_address_naming_only_the_month_is_made_precise_by_the_dateline() {
 }
 
 #[test]
+fn the_rule_that_found_the_date_is_kept_shown_exported_and_dropped_when_the_date_is_edited() {
+    let dir = temp();
+    let root = dir.path().join("archive");
+    run(&root, &["init"]);
+    let page = data("articles").join("date-json-ld-graph.html");
+    let imported = run_json(&root, &["import", page.to_str().unwrap(), "--json"]);
+    let id = imported["added"][0]["id"].as_str().unwrap().to_string();
+
+    let shown = run_json(&root, &["show", &id, "--json"]);
+    assert_eq!((shown["date"].as_str(), shown["date_rule"].as_str()), (Some("2026-01-30"), Some("json-ld")));
+    let text = String::from_utf8(run(&root, &["show", &id]).stdout).unwrap();
+    assert!(text.contains("found in the page's structured data (JSON-LD)"), "{text}");
+
+    let out = dir.path().join("export");
+    run_json(&root, &["export", "--format", "json", out.to_str().unwrap(), "--json"]);
+    let export: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("walkout-export.json")).unwrap()).unwrap();
+    assert_eq!(export["items"][0]["date_rule"], "json-ld", "{export:#}");
+    // The export imports back with its rule.
+    let copy = dir.path().join("copy");
+    run(&copy, &["init"]);
+    let again = run_json(&copy, &["import", out.to_str().unwrap(), "--json"]);
+    let copied = run_json(&copy, &["show", again["added"][0]["id"].as_str().unwrap(), "--json"]);
+    assert_eq!(copied["date_rule"], "json-ld");
+
+    // A person who corrects the date replaces what the page said: the rule no longer applies.
+    run(&root, &["edit", &id, "--set", "date=2026-01-29"]);
+    let edited = run_json(&root, &["show", &id, "--json"]);
+    assert_eq!((edited["date"].as_str(), edited["date_rule"].as_str()), (Some("2026-01-29"), None));
+    // Other edits keep it.
+    let parsed_again =
+        run_json(&root, &["import", data("articles").join("date-in-url.html").to_str().unwrap(), "--json"]);
+    let other = parsed_again["added"][0]["id"].as_str().unwrap().to_string();
+    run(&root, &["edit", &other, "--set", "place=Lakeside"]);
+    assert_eq!(run_json(&root, &["show", &other, "--json"])["date_rule"], "url");
+}
+
+#[test]
 fn a_windows_1252_page_keeps_its_accents() {
     let item = imported("windows-1252.html");
     let text = body(&item);

@@ -32,6 +32,7 @@ fn article_by(archive: &mut Archive, headline: &str, body: &str, authors: &[&str
         body: body.into(),
         sha256: None,
         file_name: None,
+        date_rule: None,
     };
     let mut item = Item::new(headline, ItemDetails::Article(details), archive.now());
     item.date = Some("2026-01-30".parse().unwrap());

@@ -14,7 +14,9 @@ use super::sniff::{self, FileKind};
 use super::{Duplicate, Failed, ImportReport, Pending, bag, describe_io};
 use crate::archive::Archive;
 use crate::export::csv::{COLUMNS, FILE_NAME, split};
-use crate::model::{ArticleDetails, Consent, Id, Item, ItemDetails, ItemKind, PhotoDetails, QuoteDetails, Sensitivity};
+use crate::model::{
+    ArticleDetails, Consent, DateRule, Id, Item, ItemDetails, ItemKind, PhotoDetails, QuoteDetails, Sensitivity,
+};
 use crate::store;
 
 /// Whether a CSV's first line is the CSV export's header (it names our identifier and type).
@@ -195,6 +197,8 @@ fn item_from_row(row: &Row, now: DateTime<Utc>) -> Result<Item, String> {
             body: row.get("walkout:body").unwrap_or_default(),
             sha256: sha,
             file_name: row.get("walkout:file_name"),
+            // A rule this binary does not know (a newer one wrote it) reads as none.
+            date_rule: row.get("walkout:date_rule").and_then(|v| DateRule::parse(&v).ok()),
         }),
     };
     let time = |column: &str| {

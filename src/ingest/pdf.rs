@@ -48,6 +48,7 @@ pub fn from_pdf(path: &Path, bytes: &[u8], sha256: &str, now: DateTime<Utc>) -> 
             body,
             sha256: Some(sha256.to_string()),
             file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+            date_rule: None,
         }),
         now,
     ))

@@ -205,6 +205,11 @@ pub const MIGRATIONS: &[&str] = &[
     -- the quotes taken from an item inherit its restriction: found when it changes
     CREATE INDEX items_source_item ON items(source_item_id);
     "#,
+    // 6: which rule of the HTML importer found an article's date (`json-ld`, `meta`,
+    // `time-element`, `url`, `visible-text`, `modified`); none for articles imported before.
+    r#"
+    ALTER TABLE items ADD COLUMN date_rule TEXT;
+    "#,
 ];
 
 /// The archive format this binary writes: the number of migrations it knows.

@@ -9,13 +9,13 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use super::items::parse_id;
 use crate::date::EdtfDate;
 use crate::error::Result;
-use crate::model::{ArticleDetails, Gps, Id, Item, ItemDetails, PhotoDetails, QuoteDetails, Redaction};
+use crate::model::{ArticleDetails, DateRule, Gps, Id, Item, ItemDetails, PhotoDetails, QuoteDetails, Redaction};
 
 const COLUMNS: &str = "i.id, i.kind, i.title, i.date, pl.name, ev.name, i.description, i.language, i.source, \
      i.credit, i.rights, i.sensitivity, i.consent, i.demo, i.created_at, i.updated_at, i.text, sp.name, \
      i.role, i.context, i.source_item_id, i.translation, i.sha256, i.file_name, i.width, i.height, \
      i.format, i.taken_at, i.gps_lat, i.gps_lon, i.camera, i.orientation, i.caption, i.headline, \
-     i.outlet, i.url, i.body, i.description_public";
+     i.outlet, i.url, i.body, i.description_public, i.date_rule";
 
 const FROM: &str = "FROM items i LEFT JOIN places pl ON pl.id = i.place_id \
      LEFT JOIN events ev ON ev.id = i.event_id LEFT JOIN persons sp ON sp.id = i.speaker_id";
@@ -325,6 +325,8 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
             body: r.get::<_, Option<String>>(36)?.unwrap_or_default(),
             sha256: r.get(22)?,
             file_name: r.get(23)?,
+            // A name this binary does not know (written by a newer one) reads as none.
+            date_rule: r.get::<_, Option<String>>(38)?.and_then(|s| DateRule::parse(&s).ok()),
         }),
         other => return Err(bad(1, format!("unknown item kind {other:?}"))),
     };

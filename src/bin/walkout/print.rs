@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use serde_json::json;
 use walkout::export::{self};
 use walkout::fixity::CleanReport;
-use walkout::{Item, ItemKind, SearchRequest, SortOrder};
+use walkout::{Item, ItemDetails, ItemKind, SearchRequest, SortOrder};
 
 pub fn print_verify_report(report: &walkout::fixity::VerifyReport, removed: Option<&CleanReport>, read_only: bool) {
     println!(
@@ -148,11 +148,19 @@ pub fn print_item(item: &Item) -> anyhow::Result<()> {
     let value = serde_json::to_value(item)?;
     let Some(map) = value.as_object() else { return Ok(()) };
     println!("{} {}", item.kind().as_str().to_uppercase(), item.id);
+    let rule = match &item.details {
+        ItemDetails::Article(a) => a.date_rule,
+        _ => None,
+    };
     if let Some(date) = &item.date {
-        println!("{:>12}: {} ({})", "date", date, date.describe());
+        match rule {
+            Some(rule) => println!("{:>12}: {} ({}; found in {})", "date", date, date.describe(), rule.describe()),
+            None => println!("{:>12}: {} ({})", "date", date, date.describe()),
+        }
     }
     for (key, v) in map {
-        if matches!(key.as_str(), "id" | "kind" | "date") || v.is_null() || v.as_array().is_some_and(|a| a.is_empty()) {
+        let shown = matches!(key.as_str(), "id" | "kind" | "date" | "date_rule");
+        if shown || v.is_null() || v.as_array().is_some_and(|a| a.is_empty()) {
             continue;
         }
         let text = match v {

@@ -13,38 +13,7 @@ use serde_json::Value;
 
 use crate::date::EdtfDate;
 
-/// Which rule found a page's date: kept beside the date so a reviewer can judge how far to
-/// trust it (structured data is the publisher's word; visible text is a reading).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DateRule {
-    /// `datePublished`/`dateCreated` of a JSON-LD node.
-    JsonLd,
-    /// A meta tag (`article:published_time`, `DC.date`, `itemprop="datePublished"`, …).
-    Meta,
-    /// A `<time datetime>` in the article's header.
-    TimeElement,
-    /// The page's address (`/2026/01/30/`), from its canonical link, `og:url` or the
-    /// "saved from" note a browser writes.
-    Url,
-    /// A date printed near the headline ("30 de enero de 2026", "2026年1月30日").
-    VisibleText,
-    /// Only a modified date was found (JSON-LD `dateModified`, `article:modified_time`, …).
-    Modified,
-}
-
-impl DateRule {
-    /// A short stable name, as reports print it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DateRule::JsonLd => "json-ld",
-            DateRule::Meta => "meta",
-            DateRule::TimeElement => "time-element",
-            DateRule::Url => "url",
-            DateRule::VisibleText => "visible-text",
-            DateRule::Modified => "modified",
-        }
-    }
-}
+pub use crate::model::DateRule;
 
 /// A page's date and the rule that found it.
 #[derive(Clone, Debug, PartialEq, Eq)]

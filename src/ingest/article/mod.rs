@@ -38,9 +38,9 @@ pub enum ArticleError {
     NoText,
 }
 
-/// An article read from a saved page, with how it was read: which rule found its date (the
-/// archive keeps only the date; a reviewer or the quality script wants to know how far to
-/// trust it) and which encoding its bytes were in.
+/// An article read from a saved page, with how it was read: which rule found its date (also
+/// kept in the item's details, for a reader to judge how far to trust it) and which encoding
+/// its bytes were in.
 #[derive(Debug)]
 pub struct ParsedArticle {
     /// The article item, as `walkout import` stores it.
@@ -165,6 +165,7 @@ fn parse_html(path: &Path, html: &str, sha256: &str, now: DateTime<Utc>) -> Resu
             body,
             sha256: Some(sha256.to_string()),
             file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+            date_rule: None,
         }),
         now,
     );
@@ -178,6 +179,9 @@ fn parse_html(path: &Path, html: &str, sha256: &str, now: DateTime<Utc>) -> Resu
         },
     };
     item.date = date;
+    if let ItemDetails::Article(a) = &mut item.details {
+        a.date_rule = date_rule;
+    }
     item.language = article.lang.as_deref().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).or(language);
     Ok(ParsedArticle { item, date_rule, encoding: "UTF-8" })
 }
@@ -334,6 +338,7 @@ pub fn from_text(path: &Path, text: &str, sha256: &str, now: DateTime<Utc>) -> R
             body,
             sha256: Some(sha256.to_string()),
             file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+            date_rule: None,
         }),
         now,
     );

@@ -14,6 +14,7 @@ export type { Consent } from "./Consent";
 export type { ConsentRecord } from "./ConsentRecord";
 export type { ConsentScope } from "./ConsentScope";
 export type { Correction } from "./Correction";
+export type { DateRule } from "./DateRule";
 export type { DeletedItem } from "./DeletedItem";
 export type { Duplicate } from "./Duplicate";
 export type { EdtfDate } from "./EdtfDate";
