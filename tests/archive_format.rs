@@ -133,6 +133,21 @@ fn the_archive_of_format_4_opens_and_migrates_with_its_notes_unpublished() {
     assert_eq!(archive.search(&SearchRequest::words("banner archive")).unwrap().total, 2);
 }
 
+/// Format 5 (before words were read in photos) opens and is migrated: nothing is read yet, so
+/// every photo is waiting for `walkout ocr`.
+#[test]
+fn the_archive_of_format_5_opens_and_migrates_with_its_photos_waiting_to_be_read() {
+    let dir = temp();
+    let root = dir.path().join("archive-v5");
+    copy_dir(&data("archive-v5"), &root);
+    let archive = Archive::open(&root).expect("format 5 opens");
+    assert_eq!(archive.integrity_check().unwrap(), "ok");
+    assert_eq!(archive.stats().unwrap().items, 13);
+    assert!(archive.all_items().unwrap().iter().all(|i| i.ocr_text.is_none()));
+    assert_eq!(archive.ocr_candidates(false).unwrap().len(), 1);
+    assert_eq!(archive.search(&SearchRequest::words("banner archive")).unwrap().total, 2);
+}
+
 /// Writes the fixture of this format into tests/data (run on purpose only: see above).
 #[test]
 #[ignore]

@@ -69,6 +69,7 @@ pub const COLUMNS: &[&str] = &[
     "walkout:authors",
     "walkout:url",
     "walkout:body",
+    "walkout:ocr_text",
 ];
 
 /// Writes `out/items.csv` and `out/files/`.
@@ -159,6 +160,8 @@ pub fn row(item: &Item) -> Vec<String> {
         Some(a) => [a.headline.clone(), text(&a.outlet), join(&a.authors), text(&a.url), a.body.clone()],
         None => std::array::from_fn(|_| empty()),
     });
+    // The words read in the photo or page (after the policy: names replaced, redacted words out).
+    cells.push(text(&item.ocr_text));
     debug_assert_eq!(cells.len(), COLUMNS.len());
     cells
 }

@@ -15,7 +15,7 @@ const COLUMNS: &str = "i.id, i.kind, i.title, i.date, pl.name, ev.name, i.descri
      i.credit, i.rights, i.sensitivity, i.consent, i.demo, i.created_at, i.updated_at, i.text, sp.name, \
      i.role, i.context, i.source_item_id, i.translation, i.sha256, i.file_name, i.width, i.height, \
      i.format, i.taken_at, i.gps_lat, i.gps_lon, i.camera, i.orientation, i.caption, i.headline, \
-     i.outlet, i.url, i.body, i.description_public";
+     i.outlet, i.url, i.body, i.description_public, i.ocr_text";
 
 const FROM: &str = "FROM items i LEFT JOIN places pl ON pl.id = i.place_id \
      LEFT JOIN events ev ON ev.id = i.event_id LEFT JOIN persons sp ON sp.id = i.speaker_id";
@@ -342,6 +342,7 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
         collections: Vec::new(),
         people: Vec::new(),
         redactions: Vec::new(),
+        ocr_text: r.get(38)?,
         language: r.get(7)?,
         source: r.get(8)?,
         credit: r.get(9)?,
