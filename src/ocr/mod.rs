@@ -204,25 +204,10 @@ impl Archive {
     pub fn ocr_redaction_suggestions(&self, id: Id) -> Result<Vec<Redaction>> {
         let item = self.get(id)?;
         let Some(record) = self.ocr_record(id)? else { return Ok(Vec::new()) };
-        let people = self.everyones_privacy()?;
-        let today = self.now().date_naive();
-        let mut protected: Vec<(HashSet<String>, String)> = Vec::new();
-        for name in crate::store::person_names(self.store.conn())? {
-            let key = person_key(&name);
-            let guarded = people.get(&key).is_none_or(|p| p.minor || p.at_risk || !p.may_be_named(today));
-            if guarded {
-                let parts: HashSet<String> =
-                    key.split(' ').filter(|p| p.chars().count() >= 3).map(str::to_string).collect();
-                protected.push((parts, name));
-            }
-        }
+        let protected = self.protected_names()?;
         let mut out: Vec<Redaction> = Vec::new();
         for word in &record.words {
-            let folded = person_key(word.text.trim_matches(|c: char| !c.is_alphanumeric()));
-            if folded.chars().count() < 3 {
-                continue;
-            }
-            let Some((_, name)) = protected.iter().find(|(parts, _)| parts.contains(&folded)) else { continue };
+            let Some(name) = naming(&protected, word) else { continue };
             if item.redactions.iter().any(|r| covers(r, word)) {
                 continue;
             }
@@ -249,6 +234,51 @@ impl Archive {
         }
         Ok(out)
     }
+}
+
+impl Archive {
+    /// The names of everyone protected (minors, people at risk, anyone who has not let their
+    /// name be used), each with the parts of its folded form long enough to be a name.
+    fn protected_names(&self) -> Result<Vec<(HashSet<String>, String)>> {
+        let people = self.everyones_privacy()?;
+        let today = self.now().date_naive();
+        let mut protected = Vec::new();
+        for name in crate::store::person_names(self.store.conn())? {
+            let key = person_key(&name);
+            if people.get(&key).is_none_or(|p| p.minor || p.at_risk || !p.may_be_named(today)) {
+                let parts: HashSet<String> =
+                    key.split(' ').filter(|p| p.chars().count() >= 3).map(str::to_string).collect();
+                protected.push((parts, name));
+            }
+        }
+        Ok(protected)
+    }
+
+    /// The words read in a photo with their boxes, as a window may show them: to the archivist
+    /// all of them; in the reading room (`public`) only for a photo the room shows, and without
+    /// the words under a redaction box or spelling a protected person's name.
+    pub fn ocr_words_shown(&self, id: Id, public: bool) -> Result<Vec<OcrWord>> {
+        let Some(record) = self.ocr_record(id)? else { return Ok(Vec::new()) };
+        if !public {
+            return Ok(record.words);
+        }
+        let item = self.room_item(id)?;
+        let protected = self.protected_names()?;
+        Ok(record
+            .words
+            .into_iter()
+            .filter(|w| !item.redactions.iter().any(|r| covers(r, w)) && naming(&protected, w).is_none())
+            .collect())
+    }
+}
+
+/// The protected name a word spells part of, if any.
+fn naming<'a>(protected: &'a [(HashSet<String>, String)], word: &OcrWord) -> Option<&'a str> {
+    let folded = person_key(word.text.trim_matches(|c: char| !c.is_alphanumeric()));
+    if folded.chars().count() < 3 {
+        return None;
+    }
+    protected.iter().find(|(parts, _)| parts.contains(&folded)).map(|(_, name)| name.as_str())
 }
 
 fn same_line(a: &Redaction, b: &Redaction) -> bool {
