@@ -12,8 +12,10 @@ source scripts/lib.sh
 # Debian's chromium opens the exhibit site export headless (search, screenshots, no network);
 # strace proves the CLI opens no network socket. The app: WebKitGTK. The end-to-end tests: a
 # virtual display (xvfb, xauth), WebKitGTK's WebDriver (webkit2gtk-driver), screenshots of the
-# display (imagemagick) and X tools (x11-utils).
+# display (imagemagick) and X tools (x11-utils). OCR: Tesseract 5 with English and Spanish data,
+# and clang for the binding's bindgen.
 need_apt build-essential pkg-config sqlite3 libimage-exiftool-perl cmake nasm perl libheif-dev \
+  tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa libtesseract-dev libleptonica-dev clang libclang-dev \
   libwebkit2gtk-4.1-dev file xvfb xauth webkit2gtk-driver imagemagick x11-utils strace chromium
 need_cargo
 target="${CARGO_TARGET_DIR:-$PWD/target}"

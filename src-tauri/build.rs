@@ -49,6 +49,11 @@ const COMMANDS: &[&str] = &[
     "browse_public",
     "choose_paths",
     "app_ready",
+    "start_ocr",
+    "cancel_ocr",
+    "ocr_status",
+    "ocr_words",
+    "ocr_redaction_suggestions",
 ];
 
 fn main() {

@@ -87,6 +87,11 @@ pub enum Error {
         "the write-ahead log {path} could not be emptied (another program has the archive open); close it, then run `walkout purge` again to finish"
     )]
     WalNotEmptied { path: PathBuf },
+    /// The text recogniser cannot run on this machine.
+    #[error(
+        "cannot read text in images: {reason}; install Tesseract with its English and Spanish data (Debian: tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa)"
+    )]
+    OcrUnavailable { reason: String },
 }
 
 impl Error {
@@ -116,6 +121,7 @@ impl Error {
             Error::NoPreview { .. } => "no_preview",
             Error::Cancelled => "cancelled",
             Error::WalNotEmptied { .. } => "wal_not_emptied",
+            Error::OcrUnavailable { .. } => "ocr_unavailable",
         }
     }
 

@@ -16,6 +16,7 @@ pub mod fixity;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod ocr;
 pub mod people;
 pub mod privacy;
 pub mod purge;

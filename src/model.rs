@@ -218,6 +218,11 @@ pub struct Item {
     /// Boxes to black out on a photo whenever it leaves the archive (faces, name tags, plates).
     #[serde(default)]
     pub redactions: Vec<Redaction>,
+    /// The words read in the photo or the scanned page (signs, banners, clippings): recognised
+    /// by `walkout ocr`, then the archivist's to correct (a correction is kept over a re-run).
+    /// Searched like the other text; leaves the archive through the same policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr_text: Option<String>,
     /// Why the item is kept back, in an export that carries it anyway (`--include-restricted`):
     /// its `sensitivity` there is the effective one, and this says why, naming nobody. Never
     /// stored; empty in the archive itself.
@@ -369,6 +374,7 @@ impl Item {
             updated_at: now,
             people: Vec::new(),
             redactions: Vec::new(),
+            ocr_text: None,
             restriction: None,
             details,
         }
@@ -442,6 +448,8 @@ impl Item {
             ("context", ItemDetails::Quote(q)) => q.context = opt(),
             ("translation", ItemDetails::Quote(q)) => q.translation = opt(),
             ("caption", ItemDetails::Photo(p)) => p.caption = opt(),
+            // The words read in a photo or a scanned page (an archive's correction of the OCR).
+            ("ocr_text" | "ocr", ItemDetails::Photo(_) | ItemDetails::Article(_)) => self.ocr_text = opt(),
             ("headline", ItemDetails::Article(a)) => {
                 a.headline = required(field, value)?;
                 self.title = a.headline.clone();

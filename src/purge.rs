@@ -129,6 +129,9 @@ impl Archive {
                 store::update_item(tx, &item)?;
             }
             if let Some(name) = person {
+                let privacy = store::person_privacy(tx, name)?;
+                let replacement = privacy.and_then(|p| p.pseudonym).unwrap_or_else(|| NAME_REMOVED.to_string());
+                crate::ocr::forget_name(tx, name, &replacement)?;
                 store::delete_person(tx, name)?;
             }
             store::drop_entities_only_they_used(tx, &all)?;
@@ -206,6 +209,7 @@ fn replace_name_in_item(item: &mut Item, name: &str, replacement: &str) -> bool 
     fix_opt(&mut item.source, &mut fix);
     fix_opt(&mut item.credit, &mut fix);
     fix_opt(&mut item.rights, &mut fix);
+    fix_opt(&mut item.ocr_text, &mut fix);
     for redaction in &mut item.redactions {
         fix_opt(&mut redaction.label, &mut fix);
     }

@@ -140,14 +140,29 @@ fn the_archive_of_format_4_opens_and_migrates_with_its_notes_unpublished() {
     assert_eq!(archive.search(&SearchRequest::words("banner archive")).unwrap().total, 2);
 }
 
-/// Format 5 (before the rule that found an article's date was kept) opens and is migrated:
-/// its articles have no rule, and a date set on one is stored without one.
+/// Format 5 (before words were read in photos) opens and is migrated: nothing is read yet, so
+/// every photo is waiting for `walkout ocr`.
 #[test]
-fn the_archive_of_format_5_opens_and_migrates_with_no_date_rules() {
+fn the_archive_of_format_5_opens_and_migrates_with_its_photos_waiting_to_be_read() {
     let dir = temp();
     let root = dir.path().join("archive-v5");
     copy_dir(&data("archive-v5"), &root);
-    let mut archive = Archive::open(&root).expect("format 5 opens");
+    let archive = Archive::open(&root).expect("format 5 opens");
+    assert_eq!(archive.integrity_check().unwrap(), "ok");
+    assert_eq!(archive.stats().unwrap().items, 13);
+    assert!(archive.all_items().unwrap().iter().all(|i| i.ocr_text.is_none()));
+    assert_eq!(archive.ocr_candidates(false).unwrap().len(), 1);
+    assert_eq!(archive.search(&SearchRequest::words("banner archive")).unwrap().total, 2);
+}
+
+/// Format 6 (before the rule that found an article's date was kept) opens and is migrated:
+/// its articles have no rule, and a date set on one is stored without one.
+#[test]
+fn the_archive_of_format_6_opens_and_migrates_with_no_date_rules() {
+    let dir = temp();
+    let root = dir.path().join("archive-v6");
+    copy_dir(&data("archive-v6"), &root);
+    let mut archive = Archive::open(&root).expect("format 6 opens");
     assert_eq!(archive.integrity_check().unwrap(), "ok");
     assert_eq!(archive.stats().unwrap().items, 13);
     let articles: Vec<_> = archive.all_items().unwrap().into_iter().filter(|i| i.kind() == ItemKind::Article).collect();

@@ -55,6 +55,8 @@ fn export_bindings() {
     export::<crate::privacy::ItemPrivacy>(&config);
     export::<crate::privacy::BrowseEntry>(&config);
     export::<walkout::privacy::PersonPrivacy>(&config);
+    export::<crate::ocr::OcrStatus>(&config);
+    export::<walkout::ocr::OcrWord>(&config);
 
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()

@@ -11,6 +11,7 @@ mod choosers;
 mod commands;
 mod edits;
 mod error;
+mod ocr;
 mod privacy;
 mod ready;
 mod room;
@@ -30,6 +31,7 @@ fn main() -> anyhow::Result<()> {
         .plugin(tauri_plugin_dialog::init())
         .manage(archive)
         .manage(room::ReadingRoom::default())
+        .manage(std::sync::Arc::new(ocr::OcrWorker::default()))
         .setup(|app| {
             // An archive left in the reading room opens in it (a locked one: once unlocked).
             app.state::<room::ReadingRoom>().follow(&app.state::<state::ArchiveState>());
@@ -96,6 +98,11 @@ fn main() -> anyhow::Result<()> {
             room::leave_reading_room,
             choosers::choose_paths,
             privacy::browse_public,
+            ocr::start_ocr,
+            ocr::cancel_ocr,
+            ocr::ocr_status,
+            ocr::ocr_words,
+            ocr::ocr_redaction_suggestions,
             ready::app_ready,
         ])
         .run(tauri::generate_context!())

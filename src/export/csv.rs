@@ -69,6 +69,7 @@ pub const COLUMNS: &[&str] = &[
     "walkout:authors",
     "walkout:url",
     "walkout:body",
+    "walkout:ocr_text",
     "walkout:date_rule",
 ];
 
@@ -160,6 +161,8 @@ pub fn row(item: &Item) -> Vec<String> {
         Some(a) => [a.headline.clone(), text(&a.outlet), join(&a.authors), text(&a.url), a.body.clone()],
         None => std::array::from_fn(|_| empty()),
     });
+    // The words read in the photo or page (after the policy: names replaced, redacted words out).
+    cells.push(text(&item.ocr_text));
     cells.push(article.and_then(|a| a.date_rule).map(|r| r.as_str().to_string()).unwrap_or_default());
     debug_assert_eq!(cells.len(), COLUMNS.len());
     cells

@@ -308,6 +308,8 @@ fn item_node(
         }
         ItemDetails::Photo(p) => {
             set(&mut value, "caption", p.caption.as_deref());
+            // The words read on the photo (signs, banners), as schema.org's `text` of the work.
+            set(&mut value, "text", item.ocr_text.as_deref());
             set(&mut value, "dateCreated", p.taken_at.as_deref());
             let mut image =
                 json!({ "@type": "ImageObject", "contentUrl": format!("files/{}", p.sha256), "sha256": p.sha256 });
@@ -321,6 +323,7 @@ fn item_node(
         ItemDetails::Article(a) => {
             value["headline"] = json!(a.headline);
             value["articleBody"] = json!(a.body);
+            set(&mut value, "text", item.ocr_text.as_deref());
             if !a.authors.is_empty() {
                 value["author"] = json!(a.authors.iter().map(|n| person(n, entities, used)).collect::<Vec<_>>());
             }

@@ -541,12 +541,15 @@ pub fn snippet_fields(item: &Item) -> Vec<(&'static str, &str)> {
             if item.title != p.caption.as_deref().unwrap_or_default() {
                 out.push(("title", &item.title));
             }
+            // The words on the photo itself (signs, banners): hits there say "text in the photo".
+            out.extend(item.ocr_text.as_deref().map(|v| ("ocr_text", v)));
             out.extend(p.camera.as_deref().map(|v| ("camera", v)));
             out.extend(p.file_name.as_deref().map(|v| ("file_name", v)));
         }
         ItemDetails::Article(a) => {
             out.push(("headline", &a.headline));
             out.push(("body", &a.body));
+            out.extend(item.ocr_text.as_deref().map(|v| ("ocr_text", v)));
             out.extend(a.outlet.as_deref().map(|v| ("outlet", v)));
         }
     }

@@ -187,6 +187,12 @@ impl<'a> Disclosure<'a> {
             }
         }
         self.scrub_item(&mut out);
+        if let Some(text) = &out.ocr_text {
+            // Words read inside a redaction box (a name tag, a student ID) are blacked out in
+            // the text as they are on the photo.
+            let hidden = crate::ocr::redacted_words(self.archive.store.conn(), item)?;
+            out.ocr_text = Some(crate::ocr::without_words(text, &hidden));
+        }
         Ok(Verdict::Include(Box::new(out)))
     }
 
@@ -202,6 +208,7 @@ impl<'a> Disclosure<'a> {
         fields.extend(item.rights.as_mut());
         fields.extend(item.tags.iter_mut());
         fields.extend(item.redactions.iter_mut().filter_map(|r| r.label.as_mut()));
+        fields.extend(item.ocr_text.as_mut());
         match &mut item.details {
             ItemDetails::Quote(q) => {
                 fields.push(&mut q.text);

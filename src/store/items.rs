@@ -60,9 +60,9 @@ pub fn insert_item(conn: &Connection, item: &Item) -> Result<()> {
          source, credit, rights, sensitivity, consent, demo, created_at, updated_at, text, speaker_id, role, \
          context, source_item_id, translation, sha256, file_name, width, height, format, taken_at, gps_lat, \
          gps_lon, camera, orientation, caption, headline, outlet, url, body, fingerprint, description_public, \
-         date_rule) \
+         ocr_text, date_rule) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
-         ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41)",
+         ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42)",
     )?
     .execute(rusqlite::params_from_iter(row_values(item, &refs)))?;
     write_links(conn, item, false)?;
@@ -82,8 +82,8 @@ pub fn update_item(conn: &Connection, item: &Item) -> Result<()> {
              role = ?20, context = ?21, source_item_id = ?22, translation = ?23, sha256 = ?24, file_name = ?25, \
              width = ?26, height = ?27, format = ?28, taken_at = ?29, gps_lat = ?30, gps_lon = ?31, \
              camera = ?32, orientation = ?33, caption = ?34, headline = ?35, outlet = ?36, url = ?37, \
-             body = ?38, fingerprint = ?39, description_public = ?40, \
-             date_rule = CASE WHEN date IS ?4 OR date_rule IS NOT ?41 THEN ?41 END WHERE id = ?1",
+             body = ?38, fingerprint = ?39, description_public = ?40, ocr_text = ?41, \
+             date_rule = CASE WHEN date IS ?4 OR date_rule IS NOT ?42 THEN ?42 END WHERE id = ?1",
         )?
         .execute(rusqlite::params_from_iter(row_values(item, &refs)))?;
     if changed == 0 {
@@ -261,6 +261,7 @@ fn row_values(item: &Item, refs: &Refs) -> Vec<rusqlite::types::Value> {
         text(article.map(|a| a.body.as_str())),
         text(quote.map(|q| quote_fingerprint(&q.text, q.speaker.as_deref())).as_deref()),
         Value::Integer(item.description_public as i64),
+        text(item.ocr_text.as_deref()),
         text(article.and_then(|a| a.date_rule).map(DateRule::as_str)),
     ]
 }

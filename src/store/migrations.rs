@@ -205,7 +205,22 @@ pub const MIGRATIONS: &[&str] = &[
     -- the quotes taken from an item inherit its restriction: found when it changes
     CREATE INDEX items_source_item ON items(source_item_id);
     "#,
-    // 6: which rule of the HTML importer found an article's date (`json-ld`, `meta`,
+    // 6: the words read in photos and scanned pages. The item keeps the text (searched, edited,
+    // exported through the policy); `ocr` keeps what the recogniser read, word by word with its
+    // box and confidence, for highlighting matches on the photo, for suggesting redactions of
+    // names it read, and for keeping an archivist's correction over a re-run.
+    r#"
+    ALTER TABLE items ADD COLUMN ocr_text TEXT;
+    CREATE TABLE ocr (
+        item_id TEXT PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+        recognised TEXT NOT NULL,
+        words TEXT NOT NULL,
+        rotation INTEGER NOT NULL,
+        engine TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    "#,
+    // 7: which rule of the HTML importer found an article's date (`json-ld`, `meta`,
     // `time-element`, `url`, `visible-text`, `modified`); none for articles imported before.
     r#"
     ALTER TABLE items ADD COLUMN date_rule TEXT;

@@ -15,7 +15,7 @@ const COLUMNS: &str = "i.id, i.kind, i.title, i.date, pl.name, ev.name, i.descri
      i.credit, i.rights, i.sensitivity, i.consent, i.demo, i.created_at, i.updated_at, i.text, sp.name, \
      i.role, i.context, i.source_item_id, i.translation, i.sha256, i.file_name, i.width, i.height, \
      i.format, i.taken_at, i.gps_lat, i.gps_lon, i.camera, i.orientation, i.caption, i.headline, \
-     i.outlet, i.url, i.body, i.description_public, i.date_rule";
+     i.outlet, i.url, i.body, i.description_public, i.ocr_text, i.date_rule";
 
 const FROM: &str = "FROM items i LEFT JOIN places pl ON pl.id = i.place_id \
      LEFT JOIN events ev ON ev.id = i.event_id LEFT JOIN persons sp ON sp.id = i.speaker_id";
@@ -326,7 +326,7 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
             sha256: r.get(22)?,
             file_name: r.get(23)?,
             // A name this binary does not know (written by a newer one) reads as none.
-            date_rule: r.get::<_, Option<String>>(38)?.and_then(|s| DateRule::parse(&s).ok()),
+            date_rule: r.get::<_, Option<String>>(39)?.and_then(|s| DateRule::parse(&s).ok()),
         }),
         other => return Err(bad(1, format!("unknown item kind {other:?}"))),
     };
@@ -344,6 +344,7 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
         collections: Vec::new(),
         people: Vec::new(),
         redactions: Vec::new(),
+        ocr_text: r.get(38)?,
         language: r.get(7)?,
         source: r.get(8)?,
         credit: r.get(9)?,

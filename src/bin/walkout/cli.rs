@@ -156,6 +156,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Read the words in photos (signs, banners, name tags) with Tesseract, offline, so that
+    /// search finds them; photos read before are skipped unless --force. An archivist's
+    /// correction of a photo's text is kept over a re-run.
+    Ocr {
+        /// The photos to read (ids or unique id prefixes).
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        ids: Vec<String>,
+        /// Every photo not read yet (with --force, every photo).
+        #[arg(long)]
+        all: bool,
+        /// Read again what was read before.
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Count what the archive holds.
     Stats {
         #[arg(long)]

@@ -334,6 +334,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Ocr { ids, all, force, json } => return ocr(&dir, &ids, all, force, json),
         Command::Reindex => {
             let mut archive = open_writer(&dir)?;
             let count = archive.reindex()?;
@@ -362,4 +363,56 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `walkout ocr`: reads photos one by one with a progress bar; a photo that cannot be read is
+/// reported (exit 2) and the others go on.
+fn ocr(dir: &std::path::Path, ids: &[String], all: bool, force: bool, json: bool) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let mut archive = open_writer(dir)?;
+    let targets = if all {
+        archive.ocr_candidates(force)?
+    } else {
+        ids.iter().map(|i| archive.resolve_id(i)).collect::<Result<Vec<_>, _>>()?
+    };
+    let mut recognizer = walkout::ocr::Recognizer::new()?;
+    let bar = progress_bar();
+    if let Some(bar) = &bar {
+        bar.set_length(targets.len() as u64);
+    }
+    let (mut recognised, mut kept, mut skipped) = (0u64, 0u64, 0u64);
+    let mut failed = Vec::new();
+    for (done, id) in targets.iter().enumerate() {
+        if let Some(bar) = &bar {
+            bar.set_position(done as u64);
+            bar.set_message(id.to_string());
+        }
+        match archive.recognize(*id, &mut recognizer, force) {
+            Ok(walkout::ocr::OcrOutcome::Recognised) => recognised += 1,
+            Ok(walkout::ocr::OcrOutcome::KeptCorrection) => kept += 1,
+            Ok(walkout::ocr::OcrOutcome::Skipped) => skipped += 1,
+            Err(e @ walkout::Error::OcrUnavailable { .. }) => return Err(e.into()),
+            Err(e) => failed.push(json!({ "id": id.to_string(), "error": e.to_string(), "code": e.code() })),
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    if json {
+        println!(
+            "{}",
+            json!({ "recognised": recognised + kept, "kept_corrections": kept, "skipped": skipped, "failed": failed, "seconds": seconds })
+        );
+    } else {
+        println!(
+            "read {} photos ({kept} corrections kept), skipped {skipped}, failed {}",
+            recognised + kept,
+            failed.len()
+        );
+        for f in &failed {
+            eprintln!("failed: {}: {}", f["id"].as_str().unwrap_or_default(), f["error"].as_str().unwrap_or_default());
+        }
+    }
+    Ok(if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }

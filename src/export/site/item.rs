@@ -136,6 +136,15 @@ pub(super) fn page(site: &Site, frame: &Frame, item: &Item) -> String {
             text_field(&mut info, "Source", item.source.as_deref());
         }
     }
+    if let Some(words) = item.ocr_text.as_deref().filter(|t| !t.trim().is_empty()) {
+        let heading =
+            if matches!(item.details, ItemDetails::Photo(_)) { "Text in the photo" } else { "Text read on the page" };
+        let _ = write!(
+            main,
+            r#"<section class="ocr" aria-labelledby="ocr-title"><h2 id="ocr-title" class="field-label">{heading}</h2>{}</section>"#,
+            paragraphs(words, "ocr-text")
+        );
+    }
     if let Some(description) = &item.description {
         let _ = write!(
             main,

@@ -356,6 +356,7 @@ fn search_doc(site: &Site, item: &Item) -> Doc {
             doc.add(Weight::Who, Some("By"), &a.authors.join(", "));
         }
     }
+    doc.add(Weight::Text, Some("Text in the photo"), &text(&item.ocr_text));
     doc.add(Weight::Text, Some("Notes"), &text(&item.description));
     doc.add(Weight::Who, Some("People"), &item.people.join(", "));
     doc.add(Weight::Context, Some("Place"), &text(&item.place));

@@ -94,6 +94,12 @@ people: Array<string>,
  */
 redactions: Array<Redaction>, 
 /**
+ * The words read in the photo or the scanned page (signs, banners, clippings): recognised
+ * by `walkout ocr`, then the archivist's to correct (a correction is kept over a re-run).
+ * Searched like the other text; leaves the archive through the same policy.
+ */
+ocr_text?: string | null, 
+/**
  * Why the item is kept back, in an export that carries it anyway (`--include-restricted`):
  * its `sensitivity` there is the effective one, and this says why, naming nobody. Never
  * stored; empty in the archive itself.

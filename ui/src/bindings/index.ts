@@ -31,6 +31,8 @@ export type { ItemKind } from "./ItemKind";
 export type { ItemPrivacy } from "./ItemPrivacy";
 export type { LeftOutItem } from "./LeftOutItem";
 export type { NewQuote } from "./NewQuote";
+export type { OcrStatus } from "./OcrStatus";
+export type { OcrWord } from "./OcrWord";
 export type { Person } from "./Person";
 export type { PersonInItem } from "./PersonInItem";
 export type { PersonPrivacy } from "./PersonPrivacy";

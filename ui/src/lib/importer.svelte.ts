@@ -3,6 +3,7 @@
 import { listen } from "@tauri-apps/api/event";
 import { ipc, asAppError, IMPORT_PROGRESS } from "./ipc";
 import { library } from "./library.svelte";
+import { ocrRun } from "./ocr.svelte";
 import type { AppError, ImportProgress, ImportReport } from "./ipc";
 
 class Importer {
@@ -37,6 +38,8 @@ class Importer {
     try {
       this.report = await ipc.importPaths(paths);
       this.dialogOpen = true;
+      // The words on the new photos are read in the background; the window goes on.
+      if (this.report.added.length > 0) void ocrRun.start();
     } catch (e) {
       this.error = asAppError(e);
       this.dialogOpen = true;
