@@ -205,3 +205,74 @@ fn furniture_lines_inside_the_story_block_are_left_out() {
         assert!(!text.contains(furniture), "{furniture:?} stayed in: {text}");
     }
 }
+
+/// The story's three paragraphs, as every wrong-block page sets them.
+const STORY: &[&str] = &[
+    "More than four hundred students left their classrooms at Lakeside Central High School",
+    "The walkout had been planned for two weeks in group chats",
+    "the board's chair promised an answer before the next meeting.",
+];
+
+fn keeps_the_story_without(name: &str, beside: &[&str]) {
+    let item = imported(name);
+    let text = body(&item);
+    for line in STORY {
+        assert!(text.contains(line), "{name}: the story lost {line:?}: {text}");
+    }
+    for line in beside {
+        assert!(!text.contains(line), "{name}: {line:?} stayed in: {text}");
+    }
+}
+
+#[test]
+fn an_author_bio_longer_than_the_story_is_left_out() {
+    keeps_the_story_without(
+        "wrong-block-author-bio.html",
+        &["Marta Quiroga is a reporter", "Before joining the Courier", "state press association"],
+    );
+}
+
+#[test]
+fn a_teaser_for_another_story_is_left_out() {
+    keeps_the_story_without(
+        "wrong-block-teaser.html",
+        &["Board weighs a budget", "The district board will meet on Tuesday", "Continue reading"],
+    );
+}
+
+#[test]
+fn a_list_of_testimonials_is_left_out() {
+    keeps_the_story_without(
+        "wrong-block-testimonials.html",
+        &["What our readers say", "Reading the Courier every morning", "Ana P., Lakeside"],
+    );
+}
+
+#[test]
+fn a_forum_sidebar_is_left_out() {
+    keeps_the_story_without(
+        "wrong-block-forum-sidebar.html",
+        &["From the community board", "Started by a reader", "Bus route 12"],
+    );
+}
+
+#[test]
+fn an_open_letters_signatories_are_left_out_and_its_story_kept() {
+    let item = imported("wrong-block-signatories.html");
+    let text = body(&item);
+    assert!(text.contains("More than nine hundred students and alumni of Lakeside Central High School"), "{text}");
+    assert!(text.contains("asks the board to find the money elsewhere in the budget."), "{text}");
+    for name in ["Ana Ruiz, senior", "Rita Costa, librarian", "Zoe Adler, parent"] {
+        assert!(!text.contains(name), "{name:?} stayed in: {text}");
+    }
+}
+
+#[test]
+fn paragraphs_classed_paywall_are_the_story_and_the_prompt_is_not() {
+    let item = imported("paywall-paragraphs.html");
+    let text = body(&item);
+    for line in STORY {
+        assert!(text.contains(line), "the story lost {line:?}: {text}");
+    }
+    assert!(!text.contains("Subscribe for unlimited access"), "{text}");
+}

@@ -90,7 +90,7 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// Whether a line ends a sentence, in Latin or CJK punctuation (a closing quote may follow).
-fn ends_sentence(text: &str) -> bool {
+pub fn ends_sentence(text: &str) -> bool {
     let text = text.trim_end_matches(['”', '"', '’', '」', '』', ')', '）']);
     text.ends_with(['.', '!', '?', '…', '。', '！', '？', '．'])
 }

@@ -336,7 +336,7 @@ fn is_published_name(key: &str) -> bool {
 /// Whether `node` sits in a block of other stories' or readers' dates. A block that holds the
 /// page's headline is the story's own, whatever its name (a layout "with
 /// sidebar"); the `<body>`'s names describe the whole page and say nothing.
-fn elsewhere(node: &NodeRef) -> bool {
+pub(super) fn elsewhere(node: &NodeRef) -> bool {
     std::iter::once(*node).chain(node.ancestors_it(None)).take_while(|n| !n.is("body, html")).any(|n| {
         let named = n.is("footer, aside, nav") || ELSEWHERE.iter().any(|w| names_of(&n).contains(w));
         named && !n.descendants_it().any(|d| d.is("h1"))
@@ -463,7 +463,7 @@ fn date_in_url(url: &str, valid: &dyn Fn(NaiveDate) -> bool) -> Option<UrlDate> 
 /// The element that holds the story's headline: an `<h1>` that the page's `<title>` repeats;
 /// else any element whose text the title repeats (a headline set in an `<h2>`, a `<dt>` or a
 /// `<p class="title">`, not a link to it); else the first `<h1>`.
-fn headline(doc: &Document) -> Option<NodeRef<'_>> {
+pub(super) fn headline(doc: &Document) -> Option<NodeRef<'_>> {
     let title = collapse(&doc.select("head title").text()).to_lowercase();
     let repeats_title = |text: &str| {
         let text = collapse(text).to_lowercase();

@@ -2,6 +2,7 @@
 //! headline, byline, site name, date and the body as clean text; and plain `.txt`/`.md` files,
 //! whose first heading or line is the title. The original file is kept.
 
+mod blocks;
 mod body;
 mod charset;
 pub mod date;
@@ -85,7 +86,8 @@ fn prepared(html: &str) -> Document {
 }
 
 fn readability(doc: Document) -> Result<Article, ArticleError> {
-    let config = Config { text_mode: TextMode::Formatted, ..Default::default() };
+    // Classes kept: they tell the blocks beside the story from the story's own (`blocks`).
+    let config = Config { text_mode: TextMode::Formatted, keep_classes: true, ..Default::default() };
     Ok(Readability::with_document(doc, None, Some(config))?.parse()?)
 }
 
@@ -106,21 +108,47 @@ fn parse_html(path: &Path, html: &str, sha256: &str, now: DateTime<Utc>) -> Resu
     // The date first, from the whole page: the readability pass keeps only the story's block.
     let found_date = date::published(&doc, &html, language.as_deref(), now.year() + 1);
     page::remove_blocks_around_story(&doc);
+    let mut facts = blocks::PageFacts {
+        title: doc.select("head title").text().split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase(),
+        authors: page::author_names(&doc),
+        lead_below_headline: blocks::lead_below(&doc, date::headline(&doc)),
+    };
     let mut article = readability(doc);
-    // A block that only looks like a story (a consent notice, a list of links): take it out
-    // and let the pass choose the next candidate; keep the first choice if that finds nothing.
+    if let Ok(first) = &article {
+        facts.authors.extend(first.byline.iter().map(|b| b.trim().trim_start_matches("By ").trim().to_lowercase()));
+    }
+    // A block that only looks like a story: take it out and let the pass choose the next
+    // candidate; keep the first choice if that finds nothing better. A consent notice or a list
+    // of links gives way to any text; a block beside the story (a bio, a teaser, a list of
+    // names or topics, or one that leaves out the prose below the headline) to a block that
+    // holds that prose and at least half as much story.
     if let Ok(first) = &article
-        && page::is_wrong_block(&first.content, &first.text_content)
         && let Some(line) = telling_line(&first.text_content)
     {
-        let retry = prepared(&html);
-        page::remove_blocks_around_story(&retry);
-        if page::remove_block_holding(&retry, &line)
-            && let Ok(next) = readability(retry)
-            && !body::clean_body(&next.text_content, &captions).is_empty()
-        {
-            article = Ok(next);
+        let not_a_story = page::is_wrong_block(&first.content, &first.text_content);
+        if not_a_story || blocks::is_beside_story_whole(&first.content, &first.text_content, &facts) {
+            let retry = prepared(&html);
+            page::remove_blocks_around_story(&retry);
+            if page::remove_block_holding(&retry, &line)
+                && let Ok(next) = readability(retry)
+                && !body::clean_body(&next.text_content, &captions).is_empty()
+            {
+                let collapsed = || next.text_content.split_whitespace().collect::<Vec<_>>().join(" ");
+                let better = not_a_story
+                    || facts.lead_below_headline.as_ref().is_none_or(|lead| collapsed().contains(lead.as_str()))
+                        && blocks::prose_words(&next.text_content) * 2 >= blocks::prose_words(&first.text_content);
+                if better {
+                    article = Ok(next);
+                }
+            }
         }
+    }
+    // The blocks the pass took in beside the story.
+    if let Ok(chosen) = &mut article
+        && let Some(text) = blocks::pruned(&chosen.content, &facts)
+        && !body::clean_body(&text, &captions).is_empty()
+    {
+        chosen.text_content = text.into();
     }
     let article = match article {
         Ok(a) if !a.text_content.trim().is_empty() => a,

@@ -21,10 +21,13 @@ const AROUND_STORY: &[&str] = &[
     "authorbio",
     "about-author",
     "about-the-author",
-    "paywall",
     "signup",
     "sign-up",
 ];
+
+/// Words in a class or id of a subscription or registration prompt (and, on some sites, of the
+/// story's paragraphs it hides).
+const GATES: &[&str] = &["paywall", "regwall", "meter-"];
 
 /// Phrases of consent and cookie notices, in English and Spanish.
 const CONSENT_PHRASES: &[&str] = &[
@@ -80,7 +83,10 @@ pub fn remove_blocks_around_story(doc: &Document) {
             .attr("role")
             .is_some_and(|r| r.eq_ignore_ascii_case("dialog") || r.eq_ignore_ascii_case("alertdialog"))
             || node.attr("aria-modal").is_some_and(|m| m.eq_ignore_ascii_case("true"));
-        if (dialog || AROUND_STORY.iter().any(|w| names.contains(w))) && !keep(node) {
+        // "paywall" names both the subscription prompt and the paragraphs it hides: only a
+        // short block that is not a paragraph is the prompt.
+        let prompt = !node.is("p") && GATES.iter().any(|w| names.contains(w)) && super::body::words(&node.text()) <= 60;
+        if (dialog || prompt || AROUND_STORY.iter().any(|w| names.contains(w))) && !keep(node) {
             doomed.push(*node);
         }
     }
@@ -111,6 +117,20 @@ pub fn remove_blocks_around_story(doc: &Document) {
     for node in doomed {
         node.remove_from_parent();
     }
+}
+
+/// The authors the page names in its metadata (`<meta name="author">`, `rel="author"` links),
+/// lowercased.
+pub fn author_names(doc: &Document) -> Vec<String> {
+    let meta = doc.select(r#"meta[name="author" i], meta[property="article:author" i]"#);
+    let linked = doc.select(r#"[rel~="author"]"#);
+    meta.nodes()
+        .iter()
+        .filter_map(|m| m.attr("content").map(|c| c.to_string()))
+        .chain(linked.nodes().iter().map(|a| a.text().to_string()))
+        .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+        .filter(|n| !n.is_empty() && !n.starts_with("http"))
+        .collect()
 }
 
 fn holds_headline(node: &NodeRef) -> bool {
