@@ -6,6 +6,7 @@
 #      JPEGs made here (6 with 4:4:4 and 6 with 4:2:0 chroma) and, with a corpus, on its real
 #      camera files;
 #   3. article extraction against trafilatura (scripts/article_quality.py; needs the corpus);
+#   3b. OCR against plain tesseract (scripts/ocr_quality.py; a set built from the corpus photos);
 #   4. the app's launch to interactive and memory against an empty Tauri window
 #      (scripts/app_bench.sh).
 # Everything printed is also kept in $target/bench/all.md.
@@ -60,6 +61,16 @@ if [ -n "$corpus" ] && [ -d "$corpus/articles/scrapinghub-aeb" ]; then
   python3 scripts/article_quality.py --corpus "$corpus/articles/scrapinghub-aeb" 2>&1 | tee -a "$log"
 else
   say "## 3. Article extraction: skipped (needs --corpus with articles/scrapinghub-aeb)"
+fi
+
+if [ -n "$corpus" ] && [ -d "$corpus/photos" ]; then
+  say "## 3b. OCR: signs on real photos and scanned pages (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  cargo build --release --quiet --bin walkout
+  set_dir="$target/ocr-quality/set"
+  [ -f "$set_dir/truth.json" ] || python3 scripts/ocr_quality.py --build "$set_dir" --photos "$corpus/photos" 2>&1 | tee -a "$log"
+  python3 scripts/ocr_quality.py --set "$set_dir" --walkout "$target/release/walkout" 2>&1 | tee -a "$log"
+else
+  say "## 3b. OCR: skipped (needs --corpus with photos)"
 fi
 
 say "## 4. App launch and memory (load $(cut -d' ' -f1-3 /proc/loadavg))"

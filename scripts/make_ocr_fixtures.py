@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Makes the small OCR test images in tests/data/ocr/ (deterministic; Pillow and the DejaVu fonts
-of fonts-dejavu-core, nothing else): sign.png, sign_rotated.png, name_tag.png, blank.png.
+of fonts-dejavu-core, nothing else): sign.png, sign_rotated.png, name_tag.png, blank.png, and
+scan.pdf (a scanned clipping: two pages that are only pictures, no text layer; page 1 a JPEG,
+page 2 Flate-compressed black-and-white samples, 1 bit each: two ways scanners store pages).
 
     python3 scripts/make_ocr_fixtures.py [--out DIR] [--check]
 
@@ -102,6 +104,82 @@ def blank(rng):
     return add_noise(rng, Image.merge("RGB", bands), 4)
 
 
+SCAN_PAGES = [
+    ("DejaVuSerif.ttf", "Students walked out of Roosevelt High on Friday morning to protest the immigration raids near their homes. The principal said classes would resume on Monday."),
+    ("DejaVuSans.ttf", "Los estudiantes marcharon hasta el ayuntamiento para pedir que la policía no colabore con las redadas. La caminata terminó sin incidentes."),
+]
+
+
+def scan_page(rng, font_file, text):
+    """A scanned clipping: dark serif text on off-white paper, a little grain, slightly soft."""
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    from ocr_quality import add_noise
+
+    width, height, margin = 1000, 560, 70
+    font = ImageFont.truetype(str(FONTS / font_file), 30)
+    page = Image.new("L", (width, height), 236)
+    draw = ImageDraw.Draw(page)
+    lines, line = [], []
+    for word in text.split():
+        if line and draw.textlength(" ".join(line + [word]), font=font) > width - 2 * margin:
+            lines.append(" ".join(line))
+            line = []
+        line.append(word)
+    lines.append(" ".join(line))
+    y = margin
+    for text_line in lines:
+        draw.text((margin, y), text_line, font=font, fill=30)
+        y += 46
+    page = page.filter(ImageFilter.GaussianBlur(0.6))
+    return add_noise(rng, page.convert("RGB"), 6).convert("L")
+
+
+def write_scan_pdf(path, pages):
+    """A PDF of picture-only pages, written by hand (no text operators): each page draws one
+    image XObject over the whole page. `pages` holds (PIL image, "jpeg" or "flate")."""
+    import io
+    import zlib
+
+    objects = []  # bodies, numbered from 1
+
+    def add(body):
+        objects.append(body)
+        return len(objects)
+
+    catalog = add(None)
+    tree = add(None)
+    kids = []
+    for img, how in pages:
+        if how == "jpeg":
+            buf = io.BytesIO()
+            img.save(buf, "JPEG", quality=55)
+            data, filt, bits = buf.getvalue(), b"/DCTDecode", 8
+        else:
+            # Pillow packs a 1-bit row MSB first with 1 for white, as PDF's DeviceGray does.
+            data, filt, bits = zlib.compress(img.point(lambda v: 255 if v > 140 else 0).convert("1").tobytes(), 9), b"/FlateDecode", 1
+        head = b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent %d /Filter %s /Length %d >>" % (img.width, img.height, bits, filt, len(data))
+        image = add(head + b"\nstream\n" + data + b"\nendstream")
+        w, h = img.width * 72 // 150, img.height * 72 // 150  # scanned at 150 dpi
+        draw = b"q %d 0 0 %d 0 0 cm /Im0 Do Q" % (w, h)
+        content = add(b"<< /Length %d >>\nstream\n" % len(draw) + draw + b"\nendstream")
+        kids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %d %d] /Resources << /XObject << /Im0 %d 0 R >> >> /Contents %d 0 R >>" % (tree, w, h, image, content)))
+    objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % tree
+    objects[tree - 1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))
+    info = add(b"<< /Producer (make_ocr_fixtures.py) >>")
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, catalog, info, xref)
+    Path(path).write_bytes(bytes(out))
+    return len(out)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "tests" / "data" / "ocr"))
@@ -125,6 +203,12 @@ def main():
     for name, (img, colours) in made.items():
         size = small_png(img, out / name, colours)
         print(f"{name}: {img.width}x{img.height}, {size} bytes")
+    rng = random.Random("scan")
+    scans = [(scan_page(rng, font, text), how) for (font, text), how in zip(SCAN_PAGES, ["jpeg", "bilevel"])]
+    size = write_scan_pdf(out / "scan.pdf", scans)
+    if size >= 3 * MAX_BYTES:
+        sys.exit(f"scan.pdf is {size} bytes, over {3 * MAX_BYTES}")
+    print(f"scan.pdf: {len(scans)} pages, {size} bytes")
     if args.check:
         if not shutil.which("tesseract"):
             sys.exit("tesseract is missing: apt-get install tesseract-ocr")

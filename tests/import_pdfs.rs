@@ -65,7 +65,7 @@ fn malformed_empty_and_encrypted_pdfs_fail_naming_the_file_and_the_rest_imports(
         ],
         "",
     );
-    write(&folder.join("scan.pdf"), blank);
+    write(&folder.join("blank.pdf"), blank);
     // Encrypted with a user password (the /U value is no empty password's).
     let hex32 = "A1".repeat(32);
     let id = "0F".repeat(16);
@@ -80,7 +80,7 @@ fn malformed_empty_and_encrypted_pdfs_fail_naming_the_file_and_the_rest_imports(
     assert_eq!(report.failed.len(), 4, "{report:?}");
     assert!(failure(&report, "cut.pdf").contains("not a readable PDF"), "{report:?}");
     assert!(failure(&report, "garbage.pdf").contains("not a readable PDF"), "{report:?}");
-    assert!(failure(&report, "scan.pdf").contains("no text layer"), "{report:?}");
+    assert!(failure(&report, "blank.pdf").contains("no text and no scanned pages"), "{report:?}");
     assert!(failure(&report, "locked.pdf").contains("encrypted"), "{report:?}");
     assert_eq!(archive.stats().unwrap().files, 1, "failed files leave nothing behind");
 }

@@ -209,3 +209,68 @@ fn the_cli_reads_every_photo_once_and_reports_in_json() {
     assert_eq!(hits["hits"].as_array().unwrap().len(), 1, "{hits}");
     assert_eq!(hits["hits"][0]["snippet_field"], "ocr_text");
 }
+
+/// A PDF of one page with a real text layer (Helvetica), written by hand.
+fn text_pdf(text: &str) -> Vec<u8> {
+    let stream = format!("BT /F1 14 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"
+            .to_string(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn a_scanned_pdf_is_kept_and_its_pages_read_and_a_pdf_with_text_needs_no_reading() {
+    let dir = temp();
+    let mut archive = Archive::create(&dir.path().join("a")).unwrap();
+    // A scan (one JPEG page in English, one black-and-white page in Spanish, no text layer) is
+    // imported, not refused for having no text.
+    let scan = import(&mut archive, &["scan.pdf"])[0];
+    let item = archive.get(scan).unwrap();
+    assert_eq!(item.kind(), walkout::ItemKind::Article);
+    assert!(found(&archive, "roosevelt").is_empty(), "nothing is searchable before OCR");
+    let with_text = write(
+        &dir.path().join("minutes.pdf"),
+        text_pdf("The school board met on Tuesday and heard the students who walked out of class."),
+    );
+    let report =
+        archive.import_paths(&[with_text], Default::default(), &mut |_| {}, &AtomicBool::new(false)).unwrap();
+    let minutes = report.added[0].id;
+    assert_eq!(archive.ocr_candidates(false).unwrap(), vec![scan, minutes], "PDFs wait for OCR like photos");
+
+    let mut recognizer = Recognizer::new().unwrap();
+    assert_eq!(archive.recognize(scan, &mut recognizer, false).unwrap(), OcrOutcome::Recognised);
+    let text = archive.get(scan).unwrap().ocr_text.expect("the scan's pages were read");
+    assert!(text.contains("Roosevelt High"), "page 1 (a JPEG): {text}");
+    assert!(text.contains("ayuntamiento"), "page 2 (1-bit, Flate): {text}");
+    assert!(text.find("Roosevelt").unwrap() < text.find("ayuntamiento").unwrap(), "pages in order: {text}");
+    // Searched with the same analysers: "redadas" by its stem, "policia" without its accent.
+    let hits = archive.search(&SearchRequest::words("redada policia")).unwrap();
+    assert_eq!(hits.hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![scan]);
+    assert_eq!(hits.hits[0].snippet_field, "ocr_text");
+
+    // A PDF whose page has text is read in a moment and found to need nothing, once.
+    let before = archive.get(minutes).unwrap();
+    assert_eq!(archive.recognize(minutes, &mut recognizer, false).unwrap(), OcrOutcome::Recognised);
+    assert_eq!(archive.get(minutes).unwrap(), before, "nothing about it changed");
+    assert_eq!(archive.ocr_candidates(false).unwrap(), Vec::<Id>::new());
+}

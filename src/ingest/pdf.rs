@@ -3,8 +3,11 @@
 //! and gets most PDFs right, but splits words in some (Google Docs output) and panics on others;
 //! lopdf's own `extract_text` reads the content streams plainly. The one that recovered more
 //! real words is kept (on ../shared/corpora/pdfs this beats either alone). A panic inside either
-//! is caught; a PDF that is encrypted, has no text layer or cannot be parsed is refused with the
-//! reason.
+//! is caught; a PDF that is encrypted or cannot be parsed is refused with the reason.
+//!
+//! A scan (pages that are pictures, with no text layer) is kept as an article with an empty
+//! body, titled by its Title or file name, for OCR to read ([`scanned_pages`] gives OCR each
+//! such page's picture); a PDF with neither text nor pictures is refused.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
@@ -23,14 +26,33 @@ pub enum PdfError {
     /// The file is not a PDF that can be parsed.
     #[error("not a readable PDF: {0}")]
     Malformed(String),
-    /// No page holds text: a scan, or a PDF of pictures.
-    #[error("the PDF has no text layer (a scan?); run OCR on it first, or import its pages as photos")]
+    /// No page holds text or a picture of a page.
+    #[error("the PDF has no text and no scanned pages: its pages are empty or drawn only with shapes")]
     NoText,
+    /// A page's scan is stored in a way this build cannot decode.
+    #[error("page {page}'s scan is stored as {format}, which cannot be decoded here; print it to a PDF of JPEG pages, or import the pages as photos")]
+    UnsupportedScan { page: u32, format: String },
 }
+
+/// A page without a text layer, as the picture of it the PDF holds.
+pub struct ScannedPage {
+    /// The page number, from 1.
+    pub number: u32,
+    /// The page's largest picture (its scan), decoded.
+    pub picture: image::DynamicImage,
+}
+
+/// A page with fewer letters of real words than this has no text layer to speak of (a scan
+/// may carry a page number or a scanner's stamp as text).
+const PAGE_TEXT_LETTERS: usize = 20;
 
 /// An article item from a PDF's text layer.
 pub fn from_pdf(path: &Path, bytes: &[u8], sha256: &str, now: DateTime<Utc>) -> Result<Item, String> {
-    let (text, info) = extract(bytes).map_err(|e| e.to_string())?;
+    let (text, info) = match extract(bytes) {
+        // A scan: kept with no body, for OCR to read.
+        Err(PdfError::NoText) if has_scanned_pages(bytes) => (String::new(), load(bytes).map(|d| info(&d)).unwrap_or_default()),
+        other => other.map_err(|e| e.to_string())?,
+    };
     let body = clean_text(&text);
     let headline = info
         .title
@@ -61,8 +83,8 @@ struct Info {
     author: Option<String>,
 }
 
-/// The text of every page, and the document information.
-fn extract(bytes: &[u8]) -> Result<(String, Info), PdfError> {
+/// The parsed document, decrypted when its password is the empty one.
+fn load(bytes: &[u8]) -> Result<Document, PdfError> {
     let parsed = catch_unwind(|| Document::load_mem(bytes));
     let mut doc = match parsed {
         Ok(Ok(doc)) => doc,
@@ -76,6 +98,12 @@ fn extract(bytes: &[u8]) -> Result<(String, Info), PdfError> {
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err(PdfError::Encrypted);
     }
+    Ok(doc)
+}
+
+/// The text of every page, and the document information.
+fn extract(bytes: &[u8]) -> Result<(String, Info), PdfError> {
+    let doc = load(bytes)?;
     let info = info(&doc);
     // A password that was not the empty one leaves pages and text unreadable.
     if doc.get_pages().is_empty() && declares_encryption(bytes) {
@@ -99,6 +127,153 @@ fn extract(bytes: &[u8]) -> Result<(String, Info), PdfError> {
         Some(text) => Ok((text, info)),
         None if declares_encryption(bytes) => Err(PdfError::Encrypted),
         None => Err(PdfError::NoText),
+    }
+}
+
+/// The text lopdf reads on one page (none when it fails).
+fn page_text(doc: &Document, number: u32) -> String {
+    catch_unwind(AssertUnwindSafe(|| doc.extract_text(&[number]))).ok().and_then(Result::ok).unwrap_or_default()
+}
+
+/// The pages with (almost) no text that hold a picture, with their largest picture.
+fn scan_images(doc: &Document) -> Vec<(u32, lopdf::ObjectId)> {
+    doc.get_pages()
+        .into_iter()
+        .filter(|(number, _)| word_letters(&page_text(doc, *number)) < PAGE_TEXT_LETTERS)
+        .filter_map(|(number, page)| {
+            let images = doc.get_page_images(page).ok()?;
+            let largest = images.iter().filter(|i| i.width > 0 && i.height > 0).max_by_key(|i| i.width * i.height)?;
+            Some((number, largest.id))
+        })
+        .collect()
+}
+
+/// Whether any page is a scan (a picture and no text).
+pub fn has_scanned_pages(bytes: &[u8]) -> bool {
+    load(bytes).is_ok_and(|doc| !scan_images(&doc).is_empty())
+}
+
+/// The pictures of the pages that have no text layer, decoded (each refused over
+/// `max_pixels` before its pixels are decoded). A page whose picture cannot be decoded is left
+/// out; when no page could be, the first page's reason is the error.
+pub fn scanned_pages(bytes: &[u8], max_pixels: u64) -> Result<Vec<ScannedPage>, PdfError> {
+    let doc = load(bytes)?;
+    let mut pages = Vec::new();
+    let mut first_error = None;
+    for (number, image) in scan_images(&doc) {
+        match page_picture(&doc, number, image, max_pixels) {
+            Ok(picture) => pages.push(ScannedPage { number, picture }),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match first_error {
+        Some(e) if pages.is_empty() => Err(e),
+        _ => Ok(pages),
+    }
+}
+
+/// Decodes a page's picture: a JPEG (DCTDecode) as it is, or raw samples (uncompressed, Flate
+/// or LZW) in gray, RGB or CMYK at 8 bits, or 1-bit black and white.
+fn page_picture(doc: &Document, page: u32, id: lopdf::ObjectId, max_pixels: u64) -> Result<image::DynamicImage, PdfError> {
+    let unsupported = |format: &str| PdfError::UnsupportedScan { page, format: format.to_string() };
+    let stream = doc.get_object(id).and_then(Object::as_stream).map_err(|e| PdfError::Malformed(e.to_string()))?;
+    let dict = &stream.dict;
+    let number = |key: &[u8]| dict.get(key).ok().and_then(|o| o.as_i64().ok());
+    let (width, height) = match (number(b"Width"), number(b"Height")) {
+        (Some(w), Some(h)) if w > 0 && h > 0 && w <= u32::MAX as i64 && h <= u32::MAX as i64 => (w as u32, h as u32),
+        _ => return Err(PdfError::Malformed(format!("page {page}'s picture has no size"))),
+    };
+    if u64::from(width) * u64::from(height) > max_pixels {
+        return Err(PdfError::Malformed(format!(
+            "page {page}'s picture is {width}×{height} pixels, over the limit of {max_pixels}"
+        )));
+    }
+    let filters: Vec<String> =
+        stream.filters().map(|f| f.iter().map(|n| String::from_utf8_lossy(n).into_owned()).collect()).unwrap_or_default();
+    if let Some(last) = filters.last()
+        && last != "FlateDecode"
+        && last != "LZWDecode"
+    {
+        if last != "DCTDecode" || filters.len() > 1 {
+            return Err(unsupported(&filters.join("+")));
+        }
+        let decoded = crate::files::decode::decode(&stream.content, crate::ingest::sniff::FileKind::Jpeg, 2400, max_pixels)
+            .map_err(|e| PdfError::Malformed(format!("page {page}'s JPEG: {e}")))?;
+        let p = decoded.pixels;
+        return image::RgbImage::from_raw(p.width, p.height, p.rgb)
+            .map(image::DynamicImage::ImageRgb8)
+            .ok_or_else(|| PdfError::Malformed(format!("page {page}'s JPEG gave fewer pixels than its size")));
+    }
+    let samples = stream.decompressed_content().map_err(|e| PdfError::Malformed(format!("page {page}'s picture: {e}")))?;
+    let bits = number(b"BitsPerComponent").unwrap_or(8);
+    let components = match dict.get(b"ColorSpace").ok().map(|cs| color_components(doc, cs)) {
+        Some(Some(n)) => n,
+        Some(None) => return Err(unsupported("a colour space other than gray, RGB or CMYK")),
+        None if bits == 1 => 1,
+        None => return Err(PdfError::Malformed(format!("page {page}'s picture has no colour space"))),
+    };
+    let (w, h) = (width as usize, height as usize);
+    let short = || PdfError::Malformed(format!("page {page}'s picture holds fewer samples than its size"));
+    let gray = match (bits, components) {
+        (1, 1) => {
+            let row = w.div_ceil(8);
+            if samples.len() < row * h {
+                return Err(short());
+            }
+            // 0 is black, unless a /Decode [1 0] inverts it.
+            let inverted = dict.get(b"Decode").ok().and_then(|d| d.as_array().ok()).and_then(|a| a.first()?.as_float().ok())
+                == Some(1.0);
+            image::GrayImage::from_fn(width, height, |x, y| {
+                let bit = samples[y as usize * row + x as usize / 8] >> (7 - x % 8) & 1;
+                image::Luma([if (bit == 1) != inverted { 255 } else { 0 }])
+            })
+        }
+        (8, n @ (1 | 3 | 4)) => {
+            if samples.len() < w * h * n {
+                return Err(short());
+            }
+            image::GrayImage::from_fn(width, height, |x, y| {
+                let at = (y as usize * w + x as usize) * n;
+                let s = &samples[at..at + n];
+                let luma = match n {
+                    1 => s[0] as f32,
+                    3 => 0.299 * s[0] as f32 + 0.587 * s[1] as f32 + 0.114 * s[2] as f32,
+                    _ => {
+                        let k = 255.0 - s[3] as f32;
+                        let c = |v: u8| (255.0 - v as f32) * k / 255.0;
+                        0.299 * c(s[0]) + 0.587 * c(s[1]) + 0.114 * c(s[2])
+                    }
+                };
+                image::Luma([luma.round().clamp(0.0, 255.0) as u8])
+            })
+        }
+        (bits, n) => return Err(unsupported(&format!("{bits}-bit samples of {n} colours"))),
+    };
+    Ok(image::DynamicImage::ImageLuma8(gray))
+}
+
+/// How many colours a colour space has (gray 1, RGB 3, CMYK 4, an ICC profile its /N); none for
+/// one that needs a lookup (indexed, separation).
+fn color_components(doc: &Document, space: &Object) -> Option<usize> {
+    let space = match space {
+        Object::Reference(id) => doc.get_object(*id).ok()?,
+        other => other,
+    };
+    match space {
+        Object::Name(name) => match name.as_slice() {
+            b"DeviceGray" | b"CalGray" | b"G" => Some(1),
+            b"DeviceRGB" | b"CalRGB" | b"RGB" => Some(3),
+            b"DeviceCMYK" | b"CMYK" => Some(4),
+            _ => None,
+        },
+        Object::Array(parts) if parts.first().and_then(|p| p.as_name().ok()) == Some(b"ICCBased") => {
+            let profile = parts.get(1)?.as_reference().ok().and_then(|id| doc.get_object(id).ok())?.as_stream().ok()?;
+            profile.dict.get(b"N").ok()?.as_i64().ok().and_then(|n| usize::try_from(n).ok()).filter(|n| matches!(n, 1 | 3 | 4))
+        }
+        Object::Array(parts) => parts.first().and_then(|p| color_components(doc, p)).filter(|_| parts.len() == 1),
+        _ => None,
     }
 }
 

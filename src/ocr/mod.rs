@@ -66,20 +66,39 @@ pub enum OcrOutcome {
     Skipped,
 }
 
-/// A photo's bytes, taken from the archive to be read without it.
+/// A photo's or a PDF's bytes, taken from the archive to be read without it.
 pub struct OcrJob {
     /// The item.
     pub id: Id,
     bytes: Vec<u8>,
-    orientation: Option<u16>,
+    source: Source,
     max_pixels: u64,
+}
+
+enum Source {
+    /// A photo, with its EXIF orientation.
+    Photo { orientation: Option<u16> },
+    /// A PDF: its pages without a text layer are read.
+    Pdf,
 }
 
 impl OcrJob {
     /// Decodes the photo (refusing one over the import's pixel limit, as import does), turns it
-    /// upright and reads its words.
+    /// upright and reads its words; or reads every scanned page of a PDF, in order (a PDF whose
+    /// pages all have text gives an empty reading).
     pub fn read(&self, recognizer: &mut Recognizer) -> Result<Reading> {
-        read_bytes(&self.bytes, self.orientation, self.max_pixels, recognizer)
+        match self.source {
+            Source::Photo { orientation } => read_bytes(&self.bytes, orientation, self.max_pixels, recognizer),
+            Source::Pdf => {
+                let pages = crate::ingest::pdf::scanned_pages(&self.bytes, self.max_pixels)
+                    .map_err(|e| Error::invalid("pdf", e.to_string()))?;
+                let mut readings = Vec::with_capacity(pages.len());
+                for page in pages {
+                    readings.push(recognizer.read(&page.picture)?);
+                }
+                Ok(Reading::pages(readings))
+            }
+        }
     }
 }
 
@@ -93,6 +112,11 @@ pub fn read_bytes(
 ) -> Result<Reading> {
     let picture = upright(bytes, orientation, max_pixels)?;
     recognizer.read(&picture)
+}
+
+/// Whether an article was imported from a PDF (which may hold scanned pages).
+fn is_pdf(article: &crate::model::ArticleDetails) -> bool {
+    article.sha256.is_some() && article.file_name.as_deref().is_some_and(|n| n.to_lowercase().ends_with(".pdf"))
 }
 
 fn upright(bytes: &[u8], orientation: Option<u16>, max_pixels: u64) -> Result<DynamicImage> {
@@ -118,14 +142,16 @@ fn upright(bytes: &[u8], orientation: Option<u16>, max_pixels: u64) -> Result<Dy
 }
 
 impl Archive {
-    /// The items a run of OCR would read: photos not read yet (all photos with `force`), or
-    /// the given ones.
+    /// The items a run of OCR would read: photos and PDFs not read yet (all of them with
+    /// `force`). A PDF is read for its pages without a text layer; one with none is read in a
+    /// moment and found to need nothing.
     pub fn ocr_candidates(&self, force: bool) -> Result<Vec<Id>> {
         let sql = if force {
-            "SELECT id FROM items WHERE kind = 'photo' ORDER BY created_at, id"
+            "SELECT id FROM items WHERE kind = 'photo' OR (kind = 'article' AND lower(file_name) LIKE '%.pdf') ORDER BY created_at, id"
         } else {
             "SELECT i.id FROM items i LEFT JOIN ocr o ON o.item_id = i.id \
-             WHERE i.kind = 'photo' AND o.item_id IS NULL ORDER BY i.created_at, i.id"
+             WHERE (i.kind = 'photo' OR (i.kind = 'article' AND lower(i.file_name) LIKE '%.pdf')) AND o.item_id IS NULL \
+             ORDER BY i.created_at, i.id"
         };
         let conn = self.store.conn();
         let ids: Vec<String> = conn.prepare(sql)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
@@ -135,18 +161,24 @@ impl Archive {
     /// What reading the item needs, or `None` when it was read already and `force` is off.
     pub fn ocr_job(&self, id: Id, force: bool) -> Result<Option<OcrJob>> {
         let item = self.get(id)?;
-        let ItemDetails::Photo(photo) = &item.details else {
-            return Err(Error::invalid(
-                "ocr",
-                format!("item {id} is a {}; only photos are read", item.kind().as_str()),
-            ));
+        let (sha256, source) = match &item.details {
+            ItemDetails::Photo(photo) => (photo.sha256.clone(), Source::Photo { orientation: photo.orientation }),
+            ItemDetails::Article(article) if is_pdf(article) => {
+                (article.sha256.clone().unwrap_or_default(), Source::Pdf)
+            }
+            _ => {
+                return Err(Error::invalid(
+                    "ocr",
+                    format!("item {id} is a {}; only photos and PDFs are read", item.kind().as_str()),
+                ));
+            }
         };
         if !force && ocr_record(self.store.conn(), id)?.is_some() {
             return Ok(None);
         }
-        let bytes = self.files().read(&photo.sha256)?;
+        let bytes = self.files().read(&sha256)?;
         let max_pixels = crate::ingest::ImportLimits::default().max_pixels;
-        Ok(Some(OcrJob { id, bytes, orientation: photo.orientation, max_pixels }))
+        Ok(Some(OcrJob { id, bytes, source, max_pixels }))
     }
 
     /// Stores a reading: the words always, and the text as the item's `ocr_text` unless the
@@ -162,8 +194,12 @@ impl Archive {
             (None, Some(current)) => !current.trim().is_empty(),
             (_, None) => false,
         };
-        if !corrected {
-            item.ocr_text = (!text.trim().is_empty()).then(|| text.clone());
+        let new_text = (!text.trim().is_empty()).then(|| text.clone());
+        // Nothing to write to the item when the reading gives the text it has (a PDF whose
+        // pages all have text layers: no text, as before).
+        let changes = !corrected && item.ocr_text != new_text;
+        if changes {
+            item.ocr_text = new_text;
             item.updated_at = now;
         }
         let engine = engine();
@@ -173,7 +209,7 @@ impl Archive {
                  ON CONFLICT (item_id) DO UPDATE SET recognised = ?2, words = ?3, rotation = ?4, engine = ?5, at = ?6",
             )?
             .execute(params![id.to_string(), text, words, reading.rotation, engine, now.to_rfc3339()])?;
-            if !corrected {
+            if changes {
                 crate::store::update_item(tx, &item)?;
             }
             Ok(())

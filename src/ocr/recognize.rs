@@ -75,6 +75,25 @@ impl Reading {
         out
     }
 
+    /// The readings of a document's pages as one: lines numbered on through the pages, and a
+    /// page's words placed in fractions of its own picture. The rotation is the first page's.
+    pub fn pages(readings: Vec<Reading>) -> Reading {
+        let rotation = readings.first().map_or(0, |r| r.rotation);
+        let mut words = Vec::new();
+        let mut next_line = 0;
+        for reading in readings {
+            let first = reading.words.first().map_or(0, |w| w.line);
+            let mut last = next_line;
+            for mut word in reading.words {
+                word.line = next_line + (word.line - first.min(word.line));
+                last = last.max(word.line + 1);
+                words.push(word);
+            }
+            next_line = last;
+        }
+        Reading { words, rotation }
+    }
+
     /// How much confident text it holds: letters weighted by confidence.
     fn score(&self) -> f32 {
         self.words
