@@ -252,8 +252,7 @@ fn a_scanned_pdf_is_kept_and_its_pages_read_and_a_pdf_with_text_needs_no_reading
         &dir.path().join("minutes.pdf"),
         text_pdf("The school board met on Tuesday and heard the students who walked out of class."),
     );
-    let report =
-        archive.import_paths(&[with_text], Default::default(), &mut |_| {}, &AtomicBool::new(false)).unwrap();
+    let report = archive.import_paths(&[with_text], Default::default(), &mut |_| {}, &AtomicBool::new(false)).unwrap();
     let minutes = report.added[0].id;
     assert_eq!(archive.ocr_candidates(false).unwrap(), vec![scan, minutes], "PDFs wait for OCR like photos");
 

@@ -30,7 +30,9 @@ pub enum PdfError {
     #[error("the PDF has no text and no scanned pages: its pages are empty or drawn only with shapes")]
     NoText,
     /// A page's scan is stored in a way this build cannot decode.
-    #[error("page {page}'s scan is stored as {format}, which cannot be decoded here; print it to a PDF of JPEG pages, or import the pages as photos")]
+    #[error(
+        "page {page}'s scan is stored as {format}, which cannot be decoded here; print it to a PDF of JPEG pages, or import the pages as photos"
+    )]
     UnsupportedScan { page: u32, format: String },
 }
 
@@ -50,7 +52,9 @@ const PAGE_TEXT_LETTERS: usize = 20;
 pub fn from_pdf(path: &Path, bytes: &[u8], sha256: &str, now: DateTime<Utc>) -> Result<Item, String> {
     let (text, info) = match extract(bytes) {
         // A scan: kept with no body, for OCR to read.
-        Err(PdfError::NoText) if has_scanned_pages(bytes) => (String::new(), load(bytes).map(|d| info(&d)).unwrap_or_default()),
+        Err(PdfError::NoText) if has_scanned_pages(bytes) => {
+            (String::new(), load(bytes).map(|d| info(&d)).unwrap_or_default())
+        }
         other => other.map_err(|e| e.to_string())?,
     };
     let body = clean_text(&text);
@@ -176,7 +180,12 @@ pub fn scanned_pages(bytes: &[u8], max_pixels: u64) -> Result<Vec<ScannedPage>, 
 
 /// Decodes a page's picture: a JPEG (DCTDecode) as it is, or raw samples (uncompressed, Flate
 /// or LZW) in gray, RGB or CMYK at 8 bits, or 1-bit black and white.
-fn page_picture(doc: &Document, page: u32, id: lopdf::ObjectId, max_pixels: u64) -> Result<image::DynamicImage, PdfError> {
+fn page_picture(
+    doc: &Document,
+    page: u32,
+    id: lopdf::ObjectId,
+    max_pixels: u64,
+) -> Result<image::DynamicImage, PdfError> {
     let unsupported = |format: &str| PdfError::UnsupportedScan { page, format: format.to_string() };
     let stream = doc.get_object(id).and_then(Object::as_stream).map_err(|e| PdfError::Malformed(e.to_string()))?;
     let dict = &stream.dict;
@@ -190,8 +199,10 @@ fn page_picture(doc: &Document, page: u32, id: lopdf::ObjectId, max_pixels: u64)
             "page {page}'s picture is {width}×{height} pixels, over the limit of {max_pixels}"
         )));
     }
-    let filters: Vec<String> =
-        stream.filters().map(|f| f.iter().map(|n| String::from_utf8_lossy(n).into_owned()).collect()).unwrap_or_default();
+    let filters: Vec<String> = stream
+        .filters()
+        .map(|f| f.iter().map(|n| String::from_utf8_lossy(n).into_owned()).collect())
+        .unwrap_or_default();
     if let Some(last) = filters.last()
         && last != "FlateDecode"
         && last != "LZWDecode"
@@ -199,14 +210,16 @@ fn page_picture(doc: &Document, page: u32, id: lopdf::ObjectId, max_pixels: u64)
         if last != "DCTDecode" || filters.len() > 1 {
             return Err(unsupported(&filters.join("+")));
         }
-        let decoded = crate::files::decode::decode(&stream.content, crate::ingest::sniff::FileKind::Jpeg, 2400, max_pixels)
-            .map_err(|e| PdfError::Malformed(format!("page {page}'s JPEG: {e}")))?;
+        let decoded =
+            crate::files::decode::decode(&stream.content, crate::ingest::sniff::FileKind::Jpeg, 2400, max_pixels)
+                .map_err(|e| PdfError::Malformed(format!("page {page}'s JPEG: {e}")))?;
         let p = decoded.pixels;
         return image::RgbImage::from_raw(p.width, p.height, p.rgb)
             .map(image::DynamicImage::ImageRgb8)
             .ok_or_else(|| PdfError::Malformed(format!("page {page}'s JPEG gave fewer pixels than its size")));
     }
-    let samples = stream.decompressed_content().map_err(|e| PdfError::Malformed(format!("page {page}'s picture: {e}")))?;
+    let samples =
+        stream.decompressed_content().map_err(|e| PdfError::Malformed(format!("page {page}'s picture: {e}")))?;
     let bits = number(b"BitsPerComponent").unwrap_or(8);
     let components = match dict.get(b"ColorSpace").ok().map(|cs| color_components(doc, cs)) {
         Some(Some(n)) => n,
@@ -223,8 +236,9 @@ fn page_picture(doc: &Document, page: u32, id: lopdf::ObjectId, max_pixels: u64)
                 return Err(short());
             }
             // 0 is black, unless a /Decode [1 0] inverts it.
-            let inverted = dict.get(b"Decode").ok().and_then(|d| d.as_array().ok()).and_then(|a| a.first()?.as_float().ok())
-                == Some(1.0);
+            let inverted =
+                dict.get(b"Decode").ok().and_then(|d| d.as_array().ok()).and_then(|a| a.first()?.as_float().ok())
+                    == Some(1.0);
             image::GrayImage::from_fn(width, height, |x, y| {
                 let bit = samples[y as usize * row + x as usize / 8] >> (7 - x % 8) & 1;
                 image::Luma([if (bit == 1) != inverted { 255 } else { 0 }])
@@ -270,7 +284,14 @@ fn color_components(doc: &Document, space: &Object) -> Option<usize> {
         },
         Object::Array(parts) if parts.first().and_then(|p| p.as_name().ok()) == Some(b"ICCBased") => {
             let profile = parts.get(1)?.as_reference().ok().and_then(|id| doc.get_object(id).ok())?.as_stream().ok()?;
-            profile.dict.get(b"N").ok()?.as_i64().ok().and_then(|n| usize::try_from(n).ok()).filter(|n| matches!(n, 1 | 3 | 4))
+            profile
+                .dict
+                .get(b"N")
+                .ok()?
+                .as_i64()
+                .ok()
+                .and_then(|n| usize::try_from(n).ok())
+                .filter(|n| matches!(n, 1 | 3 | 4))
         }
         Object::Array(parts) => parts.first().and_then(|p| color_components(doc, p)).filter(|_| parts.len() == 1),
         _ => None,
