@@ -3,10 +3,12 @@
 //!
 //! Photos of signs are not scans. The picture is turned upright by its EXIF orientation before
 //! it gets here; then it is made gray, brought to a size where letters are tens of pixels high
-//! (a small photo is scaled up, a 12-megapixel one down), and read. When little is read, the
-//! other quarter turns are tried, then an adaptive (Sauvola) threshold for unevenly lit boards,
-//! and the reading with the most confident text wins. Words keep their boxes (in fractions of the upright picture, like
-//! redaction boxes) and confidence; low-confidence fragments are dropped as noise.
+//! (a small photo is scaled up, a 12-megapixel one down), and read as scattered text (a sign in
+//! a photo; a page of text is read again as one block of lines). When little is read, it is
+//! read as lines, then in the other quarter turns, then with an adaptive (Sauvola) threshold
+//! for unevenly lit boards, and the reading with the most confident text wins. Scanned pages of
+//! a document are read as one block first. Words keep their boxes (in fractions of the upright
+//! picture, like redaction boxes) and confidence; low-confidence fragments are dropped as noise.
 
 use std::ffi::CString;
 
@@ -24,6 +26,8 @@ const MIN_CONFIDENCE: f32 = 45.0;
 const STRAY_CONFIDENCE: f32 = 90.0;
 /// A reading this good needs no other attempt: enough confident letters.
 const GOOD_ENOUGH: f32 = 12.0;
+/// A reading this rich is a page of text, read again as one block of lines.
+const PAGE_LIKE: f32 = 80.0;
 /// Pictures are read with their longest side at most this long.
 const MAX_SIDE: u32 = 2400;
 /// Pictures smaller than this on their longest side are scaled up (small text reads badly).
@@ -111,6 +115,12 @@ pub struct Recognizer {
 impl Recognizer {
     /// Loads Tesseract with English and Spanish.
     pub fn new() -> Result<Recognizer> {
+        // Leptonica, under Tesseract, prints its internal complaints ("Error in
+        // boxClipToRectangle") on stderr, where they read like failures of the import.
+        // SAFETY: sets a process-wide severity level; no pointer is involved.
+        unsafe {
+            leptonica_sys::setMsgSeverity(leptonica_sys::L_SEVERITY_NONE as i32);
+        }
         let mut api = TessBaseApi::create();
         let languages = CString::new(LANGUAGES).expect("no NUL");
         api.init_2(None, Some(&languages))
@@ -126,15 +136,32 @@ impl Recognizer {
     /// Reads the words in an upright picture.
     pub fn read(&mut self, picture: &DynamicImage) -> Result<Reading> {
         let gray = prepare(picture);
-        let mut best = self.read_gray(&gray, 0, Threshold::Otsu)?;
+        // A photo is read as scattered text first: Tesseract then looks only at what looks like
+        // letters (a sign, a banner) instead of reading the whole photo as one block of lines,
+        // which makes words of leaves and bricks and takes ten times as long.
+        let mut best = self.read_gray(&gray, 0, Threshold::Otsu, Layout::Scattered)?;
+        if best.score() >= PAGE_LIKE {
+            // A page (a clipping, a flyer): lines of text read better as one block.
+            let page = self.read_gray(&gray, 0, Threshold::Otsu, Layout::Block)?;
+            return Ok(if page.score() > best.score() { page } else { best });
+        }
         if best.score() >= GOOD_ENOUGH {
             return Ok(best);
         }
-        // Little was read: the picture may be on its side, or the board unevenly lit. Tesseract's
+        // Little was read. Lettering on a slant or small breaks into pieces read one by one:
+        // read as lines, it may hold together.
+        let lines = self.read_gray(&gray, 0, Threshold::Otsu, Layout::Block)?;
+        if lines.score() > best.score() {
+            best = lines;
+        }
+        if best.score() >= GOOD_ENOUGH {
+            return Ok(best);
+        }
+        // The picture may be on its side, or the board unevenly lit. Tesseract's
         // orientation detector is no help here: it refuses pictures with fewer than 50
         // characters, which is most signs, so every quarter turn is read and the best kept.
         for turn in [90, 270, 180] {
-            let reading = self.read_gray(&gray, turn, Threshold::Otsu)?;
+            let reading = self.read_gray(&gray, turn, Threshold::Otsu, Layout::Scattered)?;
             if reading.score() > best.score() {
                 best = reading;
             }
@@ -142,14 +169,28 @@ impl Recognizer {
                 return Ok(best);
             }
         }
-        let adaptive = self.read_gray(&gray, best.rotation, Threshold::Sauvola)?;
+        // Still little: lettering on a slant, or a board unevenly lit, read as one block of lines
+        // with an adaptive threshold.
+        let adaptive = self.read_gray(&gray, best.rotation, Threshold::Sauvola, Layout::Block)?;
         if adaptive.score() > best.score() {
             best = adaptive;
         }
         Ok(best)
     }
 
-    fn read_gray(&mut self, upright: &GrayImage, turn: u16, threshold: Threshold) -> Result<Reading> {
+    /// Reads the words of a scanned document page: lines of text, as one block.
+    pub fn read_page(&mut self, picture: &DynamicImage) -> Result<Reading> {
+        let gray = prepare(picture);
+        let best = self.read_gray(&gray, 0, Threshold::Otsu, Layout::Block)?;
+        if best.score() >= GOOD_ENOUGH {
+            return Ok(best);
+        }
+        // Little on the page: a photo pasted in, or a page scanned on its side.
+        let photo = self.read(picture)?;
+        Ok(if photo.score() > best.score() { photo } else { best })
+    }
+
+    fn read_gray(&mut self, upright: &GrayImage, turn: u16, threshold: Threshold, layout: Layout) -> Result<Reading> {
         let turned = rotate(upright, turn);
         let (width, height) = turned.dimensions();
         let method = CString::new("thresholding_method").expect("no NUL");
@@ -160,11 +201,25 @@ impl Recognizer {
         .expect("no NUL");
         let failed = |what: String| Error::OcrUnavailable { reason: what };
         self.api.set_variable(&method, &value).map_err(|e| failed(format!("Tesseract refused a setting ({e})")))?;
+        // Tesseract's page segmentation modes: 6 reads one uniform block, 11 finds scattered text.
+        let mode = CString::new("tessedit_pageseg_mode").expect("no NUL");
+        let value = CString::new(match layout {
+            Layout::Block => "6",
+            Layout::Scattered => "11",
+        })
+        .expect("no NUL");
+        self.api.set_variable(&mode, &value).map_err(|e| failed(format!("Tesseract refused a setting ({e})")))?;
         self.api
             .set_image(turned.as_raw(), width as i32, height as i32, 1, width as i32)
             .map_err(|e| failed(format!("Tesseract refused the picture ({e})")))?;
-        // Pictures carry no useful resolution; 300 dpi is what the models expect of text.
-        self.api.set_source_resolution(300);
+        // Pictures carry no useful resolution. Lines of a page are read at 300 dpi, what the
+        // models expect of print; scattered text at 70 dpi (Tesseract's own guess for a picture
+        // without one): at 300 it takes letters over ~70 px high for something other than text
+        // and misses the name on a name tag.
+        self.api.set_source_resolution(match layout {
+            Layout::Block => 300,
+            Layout::Scattered => 70,
+        });
         self.api.recognize().map_err(|e| failed(format!("Tesseract failed ({e})")))?;
         let tsv = self.api.get_tsv_text(0).map_err(|e| failed(format!("Tesseract gave no words ({e})")))?;
         let tsv = tsv.as_ref().to_string_lossy().into_owned();
@@ -176,6 +231,15 @@ impl Recognizer {
 enum Threshold {
     Otsu,
     Sauvola,
+}
+
+/// How the text is laid out, for Tesseract's page segmentation.
+#[derive(Clone, Copy)]
+enum Layout {
+    /// Lines of text in one block (a page).
+    Block,
+    /// Words anywhere, in no order (a sign in a photo).
+    Scattered,
 }
 
 /// Gray, at a size Tesseract reads well.
