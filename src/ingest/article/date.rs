@@ -7,6 +7,7 @@
 //! other stories'. A timestamp written in UTC gives the publisher's day, not UTC's: read in the
 //! zone the page's other timestamps carry, or as the address or a local timestamp spells it.
 
+use super::named;
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use dom_query::{Document, NodeRef};
 use serde_json::Value;
@@ -311,7 +312,7 @@ fn meta_dates(doc: &Document) -> (Vec<String>, Vec<String>) {
             node.attr("content")
                 .or_else(|| node.attr("datetime"))
                 .map(|v| v.to_string())
-                .or_else(|| (!node.is("meta")).then(|| node.text().to_string()))
+                .or_else(|| (!named(&node, &["meta"])).then(|| node.text().to_string()))
         };
         if let Some(rank) = PUBLISHED_META.iter().position(|m| *m == key) {
             published.extend(value().map(|v| (rank, v)));
@@ -337,9 +338,9 @@ fn is_published_name(key: &str) -> bool {
 /// page's headline is the story's own, whatever its name (a layout "with
 /// sidebar"); the `<body>`'s names describe the whole page and say nothing.
 pub(super) fn elsewhere(node: &NodeRef) -> bool {
-    std::iter::once(*node).chain(node.ancestors_it(None)).take_while(|n| !n.is("body, html")).any(|n| {
-        let named = n.is("footer, aside, nav") || ELSEWHERE.iter().any(|w| names_of(&n).contains(w));
-        named && !n.descendants_it().any(|d| d.is("h1"))
+    std::iter::once(*node).chain(node.ancestors_it(None)).take_while(|n| !named(&n, &["body", "html"])).any(|n| {
+        let is_named = named(&n, &["footer", "aside", "nav"]) || ELSEWHERE.iter().any(|w| names_of(&n).contains(w));
+        is_named && !n.descendants_it().any(|d| named(&d, &["h1"]))
     })
 }
 
@@ -479,8 +480,9 @@ pub(super) fn headline(doc: &Document) -> Option<NodeRef<'_>> {
         let text = body.descendants_it().find(|n| {
             n.is_text()
                 && repeats_title(&n.text())
-                && n.parent().is_some_and(|p| !p.is("a, script, style, noscript, template, option, title"))
-                && !n.ancestors_it(None).any(|a| a.is("a"))
+                && n.parent()
+                    .is_some_and(|p| !named(&p, &["a", "script", "style", "noscript", "template", "option", "title"]))
+                && !n.ancestors_it(None).any(|a| named(&a, &["a"]))
                 && !elsewhere(n)
         });
         if let Some(parent) = text.and_then(|t| t.parent()) {
@@ -502,13 +504,13 @@ const DATED: &[&str] = &["date", "time", "fecha", "publi", "posted", "dateline"]
 fn text_near_headline(doc: &Document) -> Vec<(String, bool)> {
     let h1 = headline(doc);
     let root = h1
-        .and_then(|h| h.ancestors_it(None).find(|a| a.is("article, main, body")))
+        .and_then(|h| h.ancestors_it(None).find(|a| named(&a, &["article", "main", "body"])))
         .or_else(|| doc.select("article, main, body").nodes().first().copied());
     let Some(root) = root else { return Vec::new() };
     let texts: Vec<NodeRef> = root
         .descendants_it()
         .filter(|n| n.is_text() && !n.text().trim().is_empty())
-        .filter(|n| n.parent().is_some_and(|p| !p.is("script, style, noscript, template")))
+        .filter(|n| n.parent().is_some_and(|p| !named(&p, &["script", "style", "noscript", "template"])))
         .collect();
     let start = h1.and_then(|h| texts.iter().position(|t| t.ancestors_it(None).any(|a| a.id == h.id))).unwrap_or(0);
     // A dateline sits within a few lines of the headline; further on is the story (whose

@@ -92,6 +92,13 @@ fn readability(doc: Document) -> Result<Article, ArticleError> {
 }
 
 /// The first line of a chosen block long enough to find that block again.
+/// Whether a node is an element with one of these (lowercase) names: what `NodeRef::is` answers
+/// for a list of names, without parsing a CSS selector on every call (a page has thousands of
+/// nodes, and the checks run in loops over them).
+pub(crate) fn named(node: &dom_query::NodeRef, names: &[&str]) -> bool {
+    node.qual_name_ref().is_some_and(|q| names.iter().any(|n| &*q.local == *n))
+}
+
 fn telling_line(text: &str) -> Option<String> {
     text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).find(|l| l.chars().count() >= 20)
 }

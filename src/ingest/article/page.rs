@@ -4,6 +4,7 @@
 //! out — consent banners, newsletter boxes, author bios — by the signals they give away: their
 //! class, id, `role` and `aria-label`, their vocabulary, and their share of link text.
 
+use super::named;
 use std::collections::HashSet;
 
 use dom_query::{Document, NodeRef};
@@ -85,7 +86,8 @@ pub fn remove_blocks_around_story(doc: &Document) {
             || node.attr("aria-modal").is_some_and(|m| m.eq_ignore_ascii_case("true"));
         // "paywall" names both the subscription prompt and the paragraphs it hides: only a
         // short block that is not a paragraph is the prompt.
-        let prompt = !node.is("p") && GATES.iter().any(|w| names.contains(w)) && super::body::words(&node.text()) <= 60;
+        let prompt =
+            !named(&node, &["p"]) && GATES.iter().any(|w| names.contains(w)) && super::body::words(&node.text()) <= 60;
         if (dialog || prompt || AROUND_STORY.iter().any(|w| names.contains(w))) && !keep(node) {
             doomed.push(*node);
         }
@@ -107,7 +109,7 @@ pub fn remove_blocks_around_story(doc: &Document) {
     for text in mentions {
         let block = text
             .ancestors_it(Some(6))
-            .filter(|a| a.is("div, section, aside, form, dialog"))
+            .filter(|a| named(&a, &["div", "section", "aside", "form", "dialog"]))
             .take_while(|a| is_consent_notice(&a.text()))
             .last();
         if let Some(block) = block.filter(|b| !keep(b)) {
@@ -134,7 +136,7 @@ pub fn author_names(doc: &Document) -> Vec<String> {
 }
 
 fn holds_headline(node: &NodeRef) -> bool {
-    node.descendants_it().any(|d| d.is("h1, article"))
+    node.descendants_it().any(|d| named(&d, &["h1", "article"]))
 }
 
 /// Whether a text reads as a consent notice: short, and several of its phrases.
