@@ -14,9 +14,9 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Earliest day any date covers; open interval starts reach back to it.
-const FIRST_DAY: NaiveDate = NaiveDate::from_ymd_opt(1, 1, 1).unwrap();
+pub const FIRST_DAY: NaiveDate = NaiveDate::from_ymd_opt(1, 1, 1).unwrap();
 /// Latest day any date covers; open interval ends reach forward to it.
-const LAST_DAY: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+pub const LAST_DAY: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
 
 /// A validated EDTF date such as `2026-01-30`, `2026-01~`, `202X` or `2026-01/..`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -23,6 +23,7 @@ pub mod purge;
 pub mod reading_room;
 pub mod search;
 pub mod store;
+pub mod timeline;
 pub mod undo;
 
 pub use archive::Archive;

@@ -37,6 +37,7 @@ mod privacy_attacks_suggestions;
 mod round_trip;
 mod search;
 mod thumbnails;
+mod timeline;
 mod undo;
 mod write_path_faults;
 mod writers_and_crashes;

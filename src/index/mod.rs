@@ -361,6 +361,32 @@ impl SearchIndex {
     /// Runs a search: the matching ids of the requested page, the total and the facets.
     pub fn search(&self, request: &SearchRequest) -> Result<RawResults> {
         let searcher = self.reader.searcher();
+        let (query, terms, corrected, parsed_empty) = self.query(&searcher, request)?;
+        let sort = match request.sort {
+            SortOrder::Relevance if parsed_empty => SortOrder::DateDesc,
+            other => other,
+        };
+        let tables = self.facet_cache.tables(&searcher)?;
+        let (total, hits, facets) = run(&searcher, &query, request, sort, &self.fields, &tables)?;
+        Ok(RawResults { total, hits, facets, terms, corrected })
+    }
+
+    /// The date range (in days since 0001-01-01, first and last day) of every item a search
+    /// matches, in no order, and how many of them have no date: one pass over the matches,
+    /// reading two fast fields, nothing else.
+    pub fn date_ranges(&self, request: &SearchRequest) -> Result<(Vec<(i64, i64)>, u64)> {
+        let searcher = self.reader.searcher();
+        let (query, ..) = self.query(&searcher, request)?;
+        Ok(searcher.search(&query, &DateRanges)?)
+    }
+
+    /// The query a request makes: the words (with their terms to highlight and corrections)
+    /// and the filters; and whether there were no words.
+    fn query(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+    ) -> Result<(BooleanQuery, MatchTerms, Vec<query::Correction>, bool)> {
         let parsed = ParsedQuery::parse(&request.query);
         let mut filters: Vec<(Occur, Box<dyn Query>)> =
             self.filters(request)?.into_iter().map(|q| (Occur::Must, q)).collect();
@@ -370,21 +396,13 @@ impl SearchIndex {
             (Box::new(AllQuery), MatchTerms::default(), Vec::new())
         } else {
             // Corrections and prefixes are judged within the same filters as the hits.
-            let scope = query::Scope::new(&searcher, filters.iter().map(|(o, q)| (*o, q.box_clone())).collect());
+            let scope = query::Scope::new(searcher, filters.iter().map(|(o, q)| (*o, q.box_clone())).collect());
             let built = query::build(&parsed, self.fields.text, &scope)?;
             (built.query, built.terms, built.corrected)
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
         clauses.extend(filters);
-        let query = BooleanQuery::new(clauses);
-
-        let sort = match request.sort {
-            SortOrder::Relevance if parsed.is_empty() => SortOrder::DateDesc,
-            other => other,
-        };
-        let tables = self.facet_cache.tables(&searcher)?;
-        let (total, hits, facets) = run(&searcher, &query, request, sort, &self.fields, &tables)?;
-        Ok(RawResults { total, hits, facets, terms, corrected })
+        Ok((BooleanQuery::new(clauses), terms, corrected, parsed.is_empty()))
     }
 
     fn filters(&self, request: &SearchRequest) -> Result<Vec<Box<dyn Query>>> {
@@ -568,4 +586,56 @@ fn searchable_text(item: &Item) -> Vec<String> {
     }
     parts.extend(item.tags.iter().cloned());
     parts
+}
+
+/// Collects the date range of each match (`date_lo`, `date_hi`) and counts the undated ones.
+struct DateRanges;
+
+impl tantivy::collector::Collector for DateRanges {
+    type Fruit = (Vec<(i64, i64)>, u64);
+    type Child = SegmentDateRanges;
+
+    fn for_segment(
+        &self,
+        _segment: tantivy::SegmentOrdinal,
+        reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentDateRanges> {
+        let fast = reader.fast_fields();
+        Ok(SegmentDateRanges { lo: fast.i64("date_lo")?, hi: fast.i64("date_hi")?, ranges: Vec::new(), undated: 0 })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(Vec<(i64, i64)>, u64)>) -> tantivy::Result<(Vec<(i64, i64)>, u64)> {
+        let mut all = (Vec::with_capacity(fruits.iter().map(|f| f.0.len()).sum()), 0);
+        for (ranges, undated) in fruits {
+            all.0.extend(ranges);
+            all.1 += undated;
+        }
+        Ok(all)
+    }
+}
+
+struct SegmentDateRanges {
+    lo: tantivy::columnar::Column<i64>,
+    hi: tantivy::columnar::Column<i64>,
+    ranges: Vec<(i64, i64)>,
+    undated: u64,
+}
+
+impl tantivy::collector::SegmentCollector for SegmentDateRanges {
+    type Fruit = (Vec<(i64, i64)>, u64);
+
+    fn collect(&mut self, doc: tantivy::DocId, _score: tantivy::Score) {
+        match (self.lo.first(doc), self.hi.first(doc)) {
+            (Some(lo), Some(hi)) => self.ranges.push((lo, hi.max(lo))),
+            _ => self.undated += 1,
+        }
+    }
+
+    fn harvest(self) -> (Vec<(i64, i64)>, u64) {
+        (self.ranges, self.undated)
+    }
 }
