@@ -115,7 +115,7 @@ fn signature(node: &NodeRef) -> String {
 
 /// The first paragraph of prose in `root`.
 fn lead_of<'a>(root: &NodeRef<'a>) -> Option<NodeRef<'a>> {
-    root.descendants_it().find(|n| named(&n, &["p", "li", "dd", "blockquote", "pre", "td"]) && is_prose(&n.text()))
+    root.descendants_it().find(|n| named(n, &["p", "li", "dd", "blockquote", "pre", "td"]) && is_prose(&n.text()))
 }
 
 /// A link to another page (not an anchor on this one, not a script).
@@ -154,7 +154,7 @@ fn is_bio(node: &NodeRef, text: &str, facts: &PageFacts) -> bool {
     }
     let first = node
         .descendants_it()
-        .find(|d| named(&d, &["p", "h2", "h3", "h4", "h5", "h6"]) && !d.text().trim().is_empty())
+        .find(|d| named(d, &["p", "h2", "h3", "h4", "h5", "h6"]) && !d.text().trim().is_empty())
         .map(|d| collapse(&d.text()).to_lowercase())
         .unwrap_or(lower);
     facts.authors.iter().filter(|a| a.chars().count() >= 5).any(|author| {
@@ -167,14 +167,14 @@ fn is_bio(node: &NodeRef, text: &str, facts: &PageFacts) -> bool {
 /// headline), and it ends on a "Continue reading" link, links that page twice (picture and
 /// heading), or is a card (a headline and a line or two).
 fn is_teaser(node: &NodeRef, text: &str, facts: &PageFacts) -> bool {
-    let Some(heading) = node.descendants_it().find(|d| named(&d, &["h1", "h2", "h3", "h4", "h5", "h6"])) else {
+    let Some(heading) = node.descendants_it().find(|d| named(d, &["h1", "h2", "h3", "h4", "h5", "h6"])) else {
         return false;
     };
     let heading_text = collapse(&heading.text());
     if heading_text.is_empty() || facts.title.contains(&heading_text.to_lowercase()) {
         return false;
     }
-    let links: Vec<NodeRef> = heading.descendants_it().filter(|d| named(&d, &["a"])).collect();
+    let links: Vec<NodeRef> = heading.descendants_it().filter(|d| named(d, &["a"])).collect();
     let linked: usize = links.iter().map(|a| collapse(&a.text()).chars().count()).sum();
     let Some(target) = links.iter().find(|a| links_elsewhere(a)).and_then(|a| a.attr("href")) else { return false };
     if linked * 10 < heading_text.chars().count() * 9 {
@@ -184,7 +184,7 @@ fn is_teaser(node: &NodeRef, text: &str, facts: &PageFacts) -> bool {
     if rest == 0 {
         return false;
     }
-    let anchors: Vec<NodeRef> = node.descendants_it().filter(|d| named(&d, &["a"])).collect();
+    let anchors: Vec<NodeRef> = node.descendants_it().filter(|d| named(d, &["a"])).collect();
     let read_more = anchors.iter().any(|a| {
         let t = collapse(&a.text()).to_lowercase();
         READ_MORE.iter().any(|r| t.trim_end_matches(['.', '…', '→', '›', '»', ' ']) == *r)
@@ -200,7 +200,7 @@ fn repeats_short_items(node: &NodeRef) -> bool {
     let children: Vec<NodeRef> = node
         .element_children()
         .into_iter()
-        .filter(|c| !named(&c, &["h1", "h2", "h3", "h4", "h5", "h6"]) && words(&c.text()) > 0)
+        .filter(|c| !named(c, &["h1", "h2", "h3", "h4", "h5", "h6"]) && words(&c.text()) > 0)
         .collect();
     if children.len() < 5 {
         return false;
@@ -257,12 +257,12 @@ pub fn pruned(content_html: &str, facts: &PageFacts) -> Option<String> {
     let order: HashMap<NodeId, usize> = root.descendants_it().enumerate().map(|(i, n)| (n.id, i)).collect();
     let last_prose = root
         .descendants_it()
-        .filter(|n| named(&n, &["p", "li", "dd", "blockquote", "pre", "td"]) && is_prose(&n.text()))
+        .filter(|n| named(n, &["p", "li", "dd", "blockquote", "pre", "td"]) && is_prose(&n.text()))
         .last();
     let last_prose = last_prose.and_then(|p| order.get(&p.id).copied()).unwrap_or(0);
     let mut doomed: Vec<NodeRef> = Vec::new();
     let mut doomed_ids: HashSet<NodeId> = HashSet::new();
-    for node in root.descendants_it().filter(|n| named(&n, BLOCKS)) {
+    for node in root.descendants_it().filter(|n| named(n, BLOCKS)) {
         if lead_path.contains(&node.id) || node.ancestors_it(None).any(|a| doomed_ids.contains(&a.id)) {
             continue;
         }
@@ -272,9 +272,8 @@ pub fn pruned(content_html: &str, facts: &PageFacts) -> Option<String> {
         });
         // A list set among the story's own paragraphs (its parent holds them) is the story's.
         let end = node.descendants_it().last().and_then(|d| order.get(&d.id).copied()).unwrap_or(0);
-        let among_story = node
-            .parent()
-            .is_some_and(|p| p.element_children().iter().any(|c| named(&c, &["p"]) && is_prose(&c.text())));
+        let among_story =
+            node.parent().is_some_and(|p| p.element_children().iter().any(|c| named(c, &["p"]) && is_prose(&c.text())));
         let trailing = end >= last_prose && !among_story;
         if !like_the_story && is_beside_story(&node, facts, trailing) {
             doomed_ids.insert(node.id);
@@ -302,7 +301,7 @@ pub fn is_beside_story_whole(content_html: &str, text: &str, facts: &PageFacts) 
     };
     // Down through wrappers of a single block.
     while let [only] = node.element_children().as_slice() {
-        if !named(&only, BLOCKS) {
+        if !named(only, BLOCKS) {
             break;
         }
         node = *only;

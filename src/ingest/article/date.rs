@@ -312,7 +312,7 @@ fn meta_dates(doc: &Document) -> (Vec<String>, Vec<String>) {
             node.attr("content")
                 .or_else(|| node.attr("datetime"))
                 .map(|v| v.to_string())
-                .or_else(|| (!named(&node, &["meta"])).then(|| node.text().to_string()))
+                .or_else(|| (!named(node, &["meta"])).then(|| node.text().to_string()))
         };
         if let Some(rank) = PUBLISHED_META.iter().position(|m| *m == key) {
             published.extend(value().map(|v| (rank, v)));
@@ -338,7 +338,7 @@ fn is_published_name(key: &str) -> bool {
 /// page's headline is the story's own, whatever its name (a layout "with
 /// sidebar"); the `<body>`'s names describe the whole page and say nothing.
 pub(super) fn elsewhere(node: &NodeRef) -> bool {
-    std::iter::once(*node).chain(node.ancestors_it(None)).take_while(|n| !named(&n, &["body", "html"])).any(|n| {
+    std::iter::once(*node).chain(node.ancestors_it(None)).take_while(|n| !named(n, &["body", "html"])).any(|n| {
         let is_named = named(&n, &["footer", "aside", "nav"]) || ELSEWHERE.iter().any(|w| names_of(&n).contains(w));
         is_named && !n.descendants_it().any(|d| named(&d, &["h1"]))
     })
@@ -504,7 +504,7 @@ const DATED: &[&str] = &["date", "time", "fecha", "publi", "posted", "dateline"]
 fn text_near_headline(doc: &Document) -> Vec<(String, bool)> {
     let h1 = headline(doc);
     let root = h1
-        .and_then(|h| h.ancestors_it(None).find(|a| named(&a, &["article", "main", "body"])))
+        .and_then(|h| h.ancestors_it(None).find(|a| named(a, &["article", "main", "body"])))
         .or_else(|| doc.select("article, main, body").nodes().first().copied());
     let Some(root) = root else { return Vec::new() };
     let texts: Vec<NodeRef> = root

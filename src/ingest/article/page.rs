@@ -87,7 +87,7 @@ pub fn remove_blocks_around_story(doc: &Document) {
         // "paywall" names both the subscription prompt and the paragraphs it hides: only a
         // short block that is not a paragraph is the prompt.
         let prompt =
-            !named(&node, &["p"]) && GATES.iter().any(|w| names.contains(w)) && super::body::words(&node.text()) <= 60;
+            !named(node, &["p"]) && GATES.iter().any(|w| names.contains(w)) && super::body::words(&node.text()) <= 60;
         if (dialog || prompt || AROUND_STORY.iter().any(|w| names.contains(w))) && !keep(node) {
             doomed.push(*node);
         }
@@ -109,7 +109,7 @@ pub fn remove_blocks_around_story(doc: &Document) {
     for text in mentions {
         let block = text
             .ancestors_it(Some(6))
-            .filter(|a| named(&a, &["div", "section", "aside", "form", "dialog"]))
+            .filter(|a| named(a, &["div", "section", "aside", "form", "dialog"]))
             .take_while(|a| is_consent_notice(&a.text()))
             .last();
         if let Some(block) = block.filter(|b| !keep(b)) {
