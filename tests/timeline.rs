@@ -94,3 +94,26 @@ fn the_timeline_counts_only_what_the_search_and_the_view_may_show() {
     assert!(t.periods.is_empty());
     assert_eq!((t.dated, t.undated), (0, 1));
 }
+
+#[test]
+fn the_cli_prints_the_timeline_of_a_search_for_scripts() {
+    let dir = temp();
+    drop(archive(dir.path()));
+    let root = dir.path().join("a");
+    let json = run_json(&root, &["timeline", "walkout", "--from", "2026-01", "--unit", "week", "--json"]);
+    assert_eq!(json["unit"], "week");
+    let periods = json["periods"].as_array().unwrap();
+    // The week of Monday 26 January 2026 holds the walkout of the 30th (the other item of that
+    // day says "walked out"); the week of walkouts and the year 2026 run through it.
+    let week = periods.iter().find(|p| p["start"] == "2026-01-26").unwrap_or_else(|| panic!("{json}"));
+    assert_eq!(week["end"], "2026-02-01");
+    assert_eq!((week["exact"].as_u64(), week["spanning"].as_u64()), (Some(1), Some(2)), "{week}");
+    assert_eq!(json["undated"], 0, "the undated item has no date from January on: {json}");
+    let bars = run(&root, &["timeline", "--unit", "year"]);
+    assert!(bars.status.success());
+    let text = String::from_utf8_lossy(&bars.stdout);
+    assert!(text.contains("2026-01-01") && text.contains("7 dated, 1 undated"), "{text}");
+    let wrong = run(&root, &["timeline", "--unit", "fortnight"]);
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("use day, week, month or year"));
+}

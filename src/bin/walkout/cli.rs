@@ -43,6 +43,9 @@ pub enum Command {
     },
     /// Search the archive.
     Search(SearchArgs),
+    /// How many items a search matches per day, week, month or year (imprecise dates spread
+    /// over what they cover, undated items apart).
+    Timeline(TimelineArgs),
     /// Show one item.
     Show {
         id: String,
@@ -222,6 +225,22 @@ pub enum CollectionCommand {
 
 #[derive(Args)]
 pub struct SearchArgs {
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// relevance, date, date-asc, title, added
+    #[arg(long, default_value = "relevance")]
+    pub sort: String,
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What a search matches: its words and filters (shared by `search` and `timeline`).
+#[derive(Args)]
+pub struct FilterArgs {
     /// Words; "quoted phrase"; a OR b; -excluded. Empty lists everything.
     #[arg(default_value = "")]
     pub query: String,
@@ -241,13 +260,16 @@ pub struct SearchArgs {
     pub from: Option<String>,
     #[arg(long)]
     pub to: Option<String>,
-    /// relevance, date, date-asc, title, added
-    #[arg(long, default_value = "relevance")]
-    pub sort: String,
-    #[arg(long, default_value_t = 20)]
-    pub limit: usize,
-    #[arg(long, default_value_t = 0)]
-    pub offset: usize,
+}
+
+/// `walkout timeline`: items per period.
+#[derive(Args)]
+pub struct TimelineArgs {
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// day, week, month or year
+    #[arg(long, default_value = "month")]
+    pub unit: String,
     #[arg(long)]
     pub json: bool,
 }

@@ -133,6 +133,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Search(args) => search(&dir, args)?,
+        Command::Timeline(args) => print::timeline(&dir, args)?,
         Command::Show { id, json } => {
             let archive = open_reader(&dir)?;
             let item = archive.get(archive.resolve_id(&id)?)?;

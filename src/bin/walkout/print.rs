@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use crate::cli::SearchArgs;
+use crate::cli::{FilterArgs, SearchArgs, TimelineArgs};
 use crate::open::open_reader;
 use anyhow::{Context, bail};
 use serde_json::json;
@@ -73,6 +73,55 @@ pub fn print_export_report(report: &export::ExportReport, out: &Path) {
 }
 
 /// `walkout search`: the hits as lines, or the results as JSON with `--json`.
+/// The request a search's words and filters make.
+fn request_for(args: FilterArgs) -> anyhow::Result<SearchRequest> {
+    Ok(SearchRequest {
+        query: args.query,
+        kinds: args.kind.iter().map(|k| ItemKind::parse(k)).collect::<Result<_, _>>()?,
+        tags: args.tag,
+        collection: args.collection,
+        speaker: args.speaker,
+        place: args.place,
+        year: args.year,
+        from: args.from.map(|d| d.parse()).transpose().context("--from")?,
+        to: args.to.map(|d| d.parse()).transpose().context("--to")?,
+        ..SearchRequest::default()
+    })
+}
+
+/// `walkout timeline`: items per period, as JSON or as a bar per period (`#` exact dates, `~`
+/// dates that span more than the period).
+pub fn timeline(dir: &Path, args: TimelineArgs) -> anyhow::Result<()> {
+    use walkout::timeline::TimeUnit;
+    let archive = open_reader(dir)?;
+    let unit = match args.unit.as_str() {
+        "day" => TimeUnit::Day,
+        "week" => TimeUnit::Week,
+        "month" => TimeUnit::Month,
+        "year" => TimeUnit::Year,
+        other => bail!("--unit {other:?}: use day, week, month or year"),
+    };
+    let timeline = archive.timeline(&request_for(args.filters)?, unit)?;
+    if args.json {
+        println!("{}", serde_json::to_string(&timeline)?);
+        return Ok(());
+    }
+    let widest = timeline.periods.iter().map(|p| p.exact + p.spanning).max().unwrap_or(0).max(1);
+    for p in &timeline.periods {
+        let scale = |n: u64| ((n * 50).div_ceil(widest)) as usize;
+        println!(
+            "{}  {:>6} exact {:>6} spanning  {}{}",
+            p.start,
+            p.exact,
+            p.spanning,
+            "#".repeat(scale(p.exact)),
+            "~".repeat(scale(p.spanning))
+        );
+    }
+    println!("{} dated, {} undated", timeline.dated, timeline.undated);
+    Ok(())
+}
+
 pub fn search(dir: &Path, args: SearchArgs) -> anyhow::Result<()> {
     let archive = open_reader(dir)?;
     let sort = match args.sort.as_str() {
@@ -83,21 +132,7 @@ pub fn search(dir: &Path, args: SearchArgs) -> anyhow::Result<()> {
         "added" => SortOrder::Added,
         other => bail!("--sort {other:?}: use relevance, date, date-asc, title or added"),
     };
-    let request = SearchRequest {
-        query: args.query,
-        kinds: args.kind.iter().map(|k| ItemKind::parse(k)).collect::<Result<_, _>>()?,
-        tags: args.tag,
-        collection: args.collection,
-        speaker: args.speaker,
-        place: args.place,
-        year: args.year,
-        from: args.from.map(|d| d.parse()).transpose().context("--from")?,
-        to: args.to.map(|d| d.parse()).transpose().context("--to")?,
-        max_sensitivity: None,
-        sort,
-        offset: args.offset,
-        limit: args.limit,
-    };
+    let request = SearchRequest { sort, offset: args.offset, limit: args.limit, ..request_for(args.filters)? };
     let results = archive.search(&request)?;
     if args.json {
         let hits: Vec<_> = results
