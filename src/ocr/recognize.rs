@@ -135,22 +135,45 @@ impl Recognizer {
 
     /// Reads the words in an upright picture.
     pub fn read(&mut self, picture: &DynamicImage) -> Result<Reading> {
+        self.read_photo(&prepare(picture), None)
+    }
+
+    /// Reads the words of a scanned document page: lines of text, as one block.
+    pub fn read_page(&mut self, picture: &DynamicImage) -> Result<Reading> {
         let gray = prepare(picture);
+        let lines = self.read_gray(&gray, 0, Threshold::Otsu, Layout::Block)?;
+        if lines.score() >= GOOD_ENOUGH {
+            return Ok(lines);
+        }
+        // Little on the page: a photo pasted in, or a page scanned on its side.
+        self.read_photo(&gray, Some(lines))
+    }
+
+    /// Reads a prepared picture as a photo. `lines` is its upright reading as one block of
+    /// lines when the caller has made it already (a page), so it is not made twice.
+    fn read_photo(&mut self, gray: &GrayImage, lines: Option<Reading>) -> Result<Reading> {
         // A photo is read as scattered text first: Tesseract then looks only at what looks like
         // letters (a sign, a banner) instead of reading the whole photo as one block of lines,
         // which makes words of leaves and bricks and takes ten times as long.
-        let mut best = self.read_gray(&gray, 0, Threshold::Otsu, Layout::Scattered)?;
+        let mut best = self.read_gray(gray, 0, Threshold::Otsu, Layout::Scattered)?;
+        let mut lines = lines;
         if best.score() >= PAGE_LIKE {
             // A page (a clipping, a flyer): lines of text read better as one block.
-            let page = self.read_gray(&gray, 0, Threshold::Otsu, Layout::Block)?;
+            let page = match lines.take() {
+                Some(page) => page,
+                None => self.read_gray(gray, 0, Threshold::Otsu, Layout::Block)?,
+            };
             return Ok(if page.score() > best.score() { page } else { best });
         }
         if best.score() >= GOOD_ENOUGH {
-            return Ok(best);
+            return Ok(lines.filter(|l| l.score() > best.score()).unwrap_or(best));
         }
         // Little was read. Lettering on a slant or small breaks into pieces read one by one:
         // read as lines, it may hold together.
-        let lines = self.read_gray(&gray, 0, Threshold::Otsu, Layout::Block)?;
+        let lines = match lines {
+            Some(lines) => lines,
+            None => self.read_gray(gray, 0, Threshold::Otsu, Layout::Block)?,
+        };
         if lines.score() > best.score() {
             best = lines;
         }
@@ -161,7 +184,7 @@ impl Recognizer {
         // orientation detector is no help here: it refuses pictures with fewer than 50
         // characters, which is most signs, so every quarter turn is read and the best kept.
         for turn in [90, 270, 180] {
-            let reading = self.read_gray(&gray, turn, Threshold::Otsu, Layout::Scattered)?;
+            let reading = self.read_gray(gray, turn, Threshold::Otsu, Layout::Scattered)?;
             if reading.score() > best.score() {
                 best = reading;
             }
@@ -171,44 +194,30 @@ impl Recognizer {
         }
         // Still little: lettering on a slant, or a board unevenly lit, read as one block of lines
         // with an adaptive threshold.
-        let adaptive = self.read_gray(&gray, best.rotation, Threshold::Sauvola, Layout::Block)?;
+        let adaptive = self.read_gray(gray, best.rotation, Threshold::Sauvola, Layout::Block)?;
         if adaptive.score() > best.score() {
             best = adaptive;
         }
         Ok(best)
     }
 
-    /// Reads the words of a scanned document page: lines of text, as one block.
-    pub fn read_page(&mut self, picture: &DynamicImage) -> Result<Reading> {
-        let gray = prepare(picture);
-        let best = self.read_gray(&gray, 0, Threshold::Otsu, Layout::Block)?;
-        if best.score() >= GOOD_ENOUGH {
-            return Ok(best);
-        }
-        // Little on the page: a photo pasted in, or a page scanned on its side.
-        let photo = self.read(picture)?;
-        Ok(if photo.score() > best.score() { photo } else { best })
-    }
-
     fn read_gray(&mut self, upright: &GrayImage, turn: u16, threshold: Threshold, layout: Layout) -> Result<Reading> {
         let turned = rotate(upright, turn);
         let (width, height) = turned.dimensions();
-        let method = CString::new("thresholding_method").expect("no NUL");
-        let value = CString::new(match threshold {
+        let failed = |what: String| Error::OcrUnavailable { reason: what };
+        let thresholding = match threshold {
             Threshold::Otsu => "0",
             Threshold::Sauvola => "2",
-        })
-        .expect("no NUL");
-        let failed = |what: String| Error::OcrUnavailable { reason: what };
-        self.api.set_variable(&method, &value).map_err(|e| failed(format!("Tesseract refused a setting ({e})")))?;
+        };
         // Tesseract's page segmentation modes: 6 reads one uniform block, 11 finds scattered text.
-        let mode = CString::new("tessedit_pageseg_mode").expect("no NUL");
-        let value = CString::new(match layout {
+        let segmentation = match layout {
             Layout::Block => "6",
             Layout::Scattered => "11",
-        })
-        .expect("no NUL");
-        self.api.set_variable(&mode, &value).map_err(|e| failed(format!("Tesseract refused a setting ({e})")))?;
+        };
+        for (name, value) in [("thresholding_method", thresholding), ("tessedit_pageseg_mode", segmentation)] {
+            let (name, value) = (CString::new(name).expect("no NUL"), CString::new(value).expect("no NUL"));
+            self.api.set_variable(&name, &value).map_err(|e| failed(format!("Tesseract refused a setting ({e})")))?;
+        }
         self.api
             .set_image(turned.as_raw(), width as i32, height as i32, 1, width as i32)
             .map_err(|e| failed(format!("Tesseract refused the picture ({e})")))?;
