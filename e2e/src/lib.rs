@@ -360,15 +360,49 @@ impl App {
 
     /// Replaces the text of the input matching `css` by typing, as a person does (so every
     /// keystroke fires its input event).
+    /// The field is read back after typing: a field that gains focus on its own as a form opens
+    /// (`autofocus`) can take some of the keys meant for another, so the typing is repeated
+    /// until the field holds `text`.
     pub async fn type_into(&self, css: &str, text: &str) -> Result<WebElement> {
-        let input = self.find(css).await?;
-        input.click().await?;
-        input.send_keys(Key::Control + "a").await?;
-        input.send_keys(Key::Backspace).await?;
-        if !text.is_empty() {
-            input.send_keys(text).await?;
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let input = self.find(css).await?;
+            input.click().await?;
+            input.send_keys(Key::Control + "a").await?;
+            input.send_keys(Key::Backspace).await?;
+            if !text.is_empty() {
+                input.send_keys(text).await?;
+            }
+            let value = input.prop("value").await?.unwrap_or_default();
+            if value == text {
+                return Ok(input);
+            }
+            if Instant::now() > deadline {
+                bail!("[{}] {css:?} holds {value:?} after typing {text:?}", self.name);
+            }
+            tokio::time::sleep(POLL).await;
         }
-        Ok(input)
+    }
+
+    /// Fills several fields of one form, and checks them all at the end: typing into one field
+    /// must not have changed another.
+    pub async fn fill(&self, fields: &[(&str, &str)]) -> Result<()> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            for (css, text) in fields {
+                self.type_into(css, text).await?;
+            }
+            let mut all = true;
+            for (css, text) in fields {
+                all &= self.find(css).await?.prop("value").await?.unwrap_or_default() == *text;
+            }
+            if all {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("[{}] the fields {fields:?} do not hold what was typed", self.name);
+            }
+        }
     }
 
     /// Types `query` into the search field and waits until the list shows its answer, so a

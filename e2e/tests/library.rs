@@ -178,16 +178,14 @@ async fn a_date_range_narrows_the_results_and_a_bad_date_is_explained() -> anyho
     app.wait_text(".list .count", "10 results").await?;
 
     // Everything in the demo record happened in 2026: a range that ends before it finds nothing.
-    app.type_into(".range input[name=from]", "").await?;
-    app.type_into(".range input[name=to]", "2025-12-31").await?;
+    app.fill(&[(".range input[name=from]", ""), (".range input[name=to]", "2025-12-31")]).await?;
     app.click(".range button[type=submit]").await?;
     app.wait_text(".list .count", "0 results").await?;
     app.wait_text(".chips .chip.active", "until 2025-12-31").await?;
 
     // The day of the national walkout: the items of that day, and those dated only by the year.
     app.click(".chips button.dates").await?;
-    app.type_into(".range input[name=from]", "2026-01-30").await?;
-    app.type_into(".range input[name=to]", "2026-01-30").await?;
+    app.fill(&[(".range input[name=from]", "2026-01-30"), (".range input[name=to]", "2026-01-30")]).await?;
     app.screenshot("date-range").await?;
     app.click(".range button[type=submit]").await?;
     app.wait_text(".chips .chip.active", "2026-01-30 – 2026-01-30").await?;

@@ -258,12 +258,18 @@ async fn areas_of_a_photo_are_covered_and_burned_into_the_export() -> anyhow::Re
     app.type_into(".pane .redaction .boxes input", "face").await?.send_keys(Key::Tab).await?;
 
     // Stored on the item, as fractions of the upright image.
+    // The label is saved as the field loses focus: wait for the save to land.
     let id = app.find(".pane .head .id").await?.attr("title").await?.expect("the id");
-    let stored = app
-        .script(&format!(
-            "return window.__TAURI_INTERNALS__.invoke('get_item', {{ id: {id:?} }}).then(i => i.redactions);"
-        ))
-        .await?;
+    let read =
+        format!("return window.__TAURI_INTERNALS__.invoke('get_item', {{ id: {id:?} }}).then(i => i.redactions);");
+    let deadline = std::time::Instant::now() + walkout_e2e::WAIT;
+    let stored = loop {
+        let stored = app.script(&read).await?;
+        if stored[0]["label"] == "face" || std::time::Instant::now() > deadline {
+            break stored;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
     let boxes = stored.as_array().expect("a list of boxes");
     assert_eq!(boxes.len(), 1, "{stored}");
     let b = &boxes[0];
