@@ -15,6 +15,7 @@ pub mod files;
 pub mod fixity;
 pub mod index;
 pub mod ingest;
+pub mod map;
 pub mod model;
 pub mod ocr;
 pub mod people;

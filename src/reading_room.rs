@@ -128,7 +128,7 @@ impl Archive {
 
     /// The places of items whose people withheld their location (by name key): the room names
     /// none of them, even where other items use them too.
-    fn withheld_places(&self, disclosure: &Disclosure<'_>) -> Result<HashSet<String>> {
+    pub(crate) fn withheld_places(&self, disclosure: &Disclosure<'_>) -> Result<HashSet<String>> {
         let today = self.now().date_naive();
         let mut places = HashSet::new();
         for person in disclosure.people().values() {

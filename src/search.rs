@@ -47,6 +47,8 @@ pub struct SearchRequest {
     pub speaker: Option<String>,
     /// Only items at this place (by name, any case).
     pub place: Option<String>,
+    /// Only items of this event (by name, any case).
+    pub event: Option<String>,
     /// Only items whose date overlaps this year.
     pub year: Option<i32>,
     /// Only items whose date overlaps from the start of this date onward.
@@ -72,6 +74,7 @@ impl Default for SearchRequest {
             collection: None,
             speaker: None,
             place: None,
+            event: None,
             year: None,
             from: None,
             to: None,

@@ -28,6 +28,7 @@ mod import_batches;
 mod import_pdfs;
 mod import_photos;
 mod import_quotes;
+mod map;
 mod ocr;
 mod offline;
 mod privacy;

@@ -247,8 +247,24 @@ pub(super) fn field_name(facet: &str) -> String {
 }
 
 /// Counts the matches of every facet value: the fruit is, for each facet, counts by global
-/// ordinal.
-pub(super) struct FacetCounts(pub(super) Arc<FacetTables>);
+/// ordinal (all zero for a facet left out).
+pub(super) struct FacetCounts {
+    tables: Arc<FacetTables>,
+    /// Only this facet (by its index in `FACET_NAMES`), or all.
+    only: Option<usize>,
+}
+
+impl FacetCounts {
+    /// Every facet.
+    pub(super) fn all(tables: Arc<FacetTables>) -> FacetCounts {
+        FacetCounts { tables, only: None }
+    }
+
+    /// One facet: the others are not read.
+    pub(super) fn one(tables: Arc<FacetTables>, facet: usize) -> FacetCounts {
+        FacetCounts { tables, only: Some(facet) }
+    }
+}
 
 impl tantivy::collector::Collector for FacetCounts {
     type Fruit = Vec<Vec<u64>>;
@@ -257,13 +273,18 @@ impl tantivy::collector::Collector for FacetCounts {
     fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentCounts> {
         let segment = segment as usize;
         let docs =
-            self.0.docs.get(segment).filter(|d| d.id == reader.segment_id()).cloned().ok_or_else(|| {
+            self.tables.docs.get(segment).filter(|d| d.id == reader.segment_id()).cloned().ok_or_else(|| {
                 tantivy::TantivyError::InternalError("facet tables built for other segments".to_string())
             })?;
-        // Counts by term ordinal + 1 (slot 0: documents without a value).
-        let counts =
-            self.0.facets.iter().map(|f| vec![0u32; f.per_segment.get(segment).map_or(0, Vec::len) + 1]).collect();
-        Ok(SegmentCounts { tables: self.0.clone(), segment, docs, counts })
+        // Counts by term ordinal + 1 (slot 0: documents without a value); none for a facet
+        // left out.
+        let counts = (self.tables.facets.iter().enumerate())
+            .map(|(i, f)| match self.only {
+                Some(only) if only != i => Vec::new(),
+                _ => vec![0u32; f.per_segment.get(segment).map_or(0, Vec::len) + 1],
+            })
+            .collect();
+        Ok(SegmentCounts { tables: self.tables.clone(), segment, docs, counts })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -271,7 +292,7 @@ impl tantivy::collector::Collector for FacetCounts {
     }
 
     fn merge_fruits(&self, fruits: Vec<Vec<Vec<u64>>>) -> tantivy::Result<Vec<Vec<u64>>> {
-        let mut total: Vec<Vec<u64>> = self.0.facets.iter().map(|f| vec![0; f.names.len()]).collect();
+        let mut total: Vec<Vec<u64>> = self.tables.facets.iter().map(|f| vec![0; f.names.len()]).collect();
         for fruit in fruits {
             for (sum, part) in total.iter_mut().zip(fruit) {
                 for (s, p) in sum.iter_mut().zip(part) {
@@ -296,7 +317,9 @@ impl tantivy::collector::SegmentCollector for SegmentCounts {
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         for (ords, counts) in self.docs.facets.iter().zip(&mut self.counts) {
-            ords.count(doc, counts);
+            if !counts.is_empty() {
+                ords.count(doc, counts);
+            }
         }
     }
 

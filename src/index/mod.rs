@@ -7,6 +7,7 @@
 pub mod analysis;
 mod date_ranges;
 mod facets;
+mod gps_cells;
 mod guarded;
 pub mod query;
 pub mod snippet;
@@ -34,7 +35,7 @@ use crate::search::{Facets, SearchRequest, SortOrder};
 use crate::store::name_key;
 
 /// Bump when the schema or the analyzers change: older indexes are then rebuilt.
-const SCHEMA_VERSION: u32 = 3;
+const SCHEMA_VERSION: u32 = 4;
 const WRITER_MEMORY: usize = 96 * 1024 * 1024;
 /// How many facet values a search reports for the open-ended facets (tags, places, speakers).
 const FACET_VALUES: usize = 30;
@@ -50,6 +51,7 @@ struct Fields {
     collection: Field,
     speaker: Field,
     place: Field,
+    event: Field,
     sensitivity: Field,
     date_lo: Field,
     date_hi: Field,
@@ -72,6 +74,7 @@ fn schema() -> (Schema, Fields) {
     let collection = b.add_text_field("collection", STRING);
     let speaker = b.add_text_field("speaker", STRING);
     let place = b.add_text_field("place", STRING);
+    let event = b.add_text_field("event", STRING);
     let sensitivity = b.add_text_field("sensitivity", STRING);
     let date_lo = b.add_i64_field("date_lo", INDEXED | FAST);
     let date_hi = b.add_i64_field("date_hi", INDEXED | FAST);
@@ -80,6 +83,9 @@ fn schema() -> (Schema, Fields) {
     // Only sorted by, never searched: a fast field, not a term per title in the dictionary.
     b.add_text_field("title_key", FAST);
     let facets = FACET_NAMES.map(|name| b.add_text_field(&facets::field_name(name), FAST));
+    // A photo's GPS, for the archivist's map (never read for the reading room or an export).
+    b.add_f64_field("lat", FAST);
+    b.add_f64_field("lon", FAST);
     let fields = Fields {
         id,
         kind,
@@ -88,6 +94,7 @@ fn schema() -> (Schema, Fields) {
         collection,
         speaker,
         place,
+        event,
         sensitivity,
         date_lo,
         date_hi,
@@ -125,6 +132,18 @@ pub struct RawResults {
     pub terms: MatchTerms,
     /// Words searched by nearest spellings.
     pub corrected: Vec<query::Correction>,
+}
+
+/// A search's spread over time and place, before it is matched to the archive's places.
+pub struct RawSpread {
+    /// Each match's first and last day (days since 0001-01-01).
+    pub ranges: Vec<(i64, i64)>,
+    /// Matches with no date.
+    pub undated: u64,
+    /// Matches per place name, most first.
+    pub places: Vec<(String, u64)>,
+    /// Photos per cell (its centre, latitude and longitude), most first.
+    pub photos: Vec<((f64, f64), u64)>,
 }
 
 /// The open index.
@@ -353,7 +372,16 @@ impl SearchIndex {
             doc.add_text(f.speaker, name_key(speaker));
             doc.add_text(f.facets[4], speaker);
         }
+        if let Some(event) = &item.event {
+            doc.add_text(f.event, name_key(event));
+        }
         let schema = self.index.schema();
+        if let ItemDetails::Photo(photo) = &item.details
+            && let Some(gps) = photo.gps
+        {
+            doc.add_f64(schema.get_field("lat").expect("field"), gps.lat);
+            doc.add_f64(schema.get_field("lon").expect("field"), gps.lon);
+        }
         doc.add_i64(schema.get_field("added").expect("field"), item.created_at.timestamp_micros());
         doc.add_text(schema.get_field("title_key").expect("field"), name_key(&item.title));
         doc
@@ -379,6 +407,28 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let (query, ..) = self.query(&searcher, request)?;
         Ok(searcher.search(&query, &date_ranges::DateRanges)?)
+    }
+
+    /// What the timeline and the map show of a search, in one pass over its matches: the
+    /// date range of each match and how many have none, the matches per place, and (when
+    /// `photos`) per small cell where photos were taken.
+    pub fn spread(&self, request: &SearchRequest, photos: bool) -> Result<RawSpread> {
+        let searcher = self.reader.searcher();
+        let (query, ..) = self.query(&searcher, request)?;
+        let tables = self.facet_cache.tables(&searcher)?;
+        let place = FACET_NAMES.iter().position(|f| *f == "place").expect("a place facet");
+        let mut multi = MultiCollector::new();
+        let dates = multi.add_collector(date_ranges::DateRanges);
+        let places = multi.add_collector(facets::FacetCounts::one(tables.clone(), place));
+        let cells = photos.then(|| multi.add_collector(gps_cells::GpsCells));
+        let mut fruits = searcher.search(&query, &multi)?;
+        let (ranges, undated) = dates.extract(&mut fruits);
+        let counts = places.extract(&mut fruits).swap_remove(place);
+        let mut photos: Vec<((f64, f64), u64)> = cells
+            .map(|c| c.extract(&mut fruits).into_iter().map(|(cell, n)| (gps_cells::centre(cell), n)).collect())
+            .unwrap_or_default();
+        photos.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.0.total_cmp(&b.0.0)).then(a.0.1.total_cmp(&b.0.1)));
+        Ok(RawSpread { ranges, undated, places: tables.top(place, &counts, None), photos })
     }
 
     /// The query a request makes: the words (with their terms to highlight and corrections)
@@ -430,6 +480,9 @@ impl SearchIndex {
         }
         if let Some(place) = &request.place {
             filters.push(exact(f.place, &name_key(place)));
+        }
+        if let Some(event) = &request.event {
+            filters.push(exact(f.event, &name_key(event)));
         }
         if let Some(max) = request.max_sensitivity {
             match max {
@@ -496,7 +549,7 @@ fn run(
 ) -> Result<(u64, Page, Facets)> {
     let mut multi = MultiCollector::new();
     let count = multi.add_collector(Count);
-    let facet_counts = multi.add_collector(facets::FacetCounts(tables.clone()));
+    let facet_counts = multi.add_collector(facets::FacetCounts::all(tables.clone()));
     let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
     let addresses: Vec<(f32, DocAddress)>;
     let mut fruits;

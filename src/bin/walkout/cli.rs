@@ -46,6 +46,26 @@ pub enum Command {
     /// How many items a search matches per day, week, month or year (imprecise dates spread
     /// over what they cover, undated items apart).
     Timeline(TimelineArgs),
+    /// How many items a search matches per place, with each place's coordinates (and, for the
+    /// archivist, where photos were taken); `--public` as the reading room and exhibit site show it.
+    Map {
+        #[command(flatten)]
+        filters: FilterArgs,
+        /// Only what a public view may show: public items, places at their own coordinates,
+        /// never a photo's GPS, no place someone withheld.
+        #[arg(long)]
+        public: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set a place's coordinates (`--at 44.9778,-93.2650`) or clear them (`--clear`).
+    Place {
+        name: String,
+        #[arg(long, required_unless_present = "clear", conflicts_with = "clear", allow_hyphen_values = true)]
+        at: Option<String>,
+        #[arg(long)]
+        clear: bool,
+    },
     /// Show one item.
     Show {
         id: String,
@@ -252,6 +272,8 @@ pub struct FilterArgs {
     pub speaker: Option<String>,
     #[arg(long)]
     pub place: Option<String>,
+    #[arg(long)]
+    pub event: Option<String>,
     #[arg(long)]
     pub collection: Option<String>,
     #[arg(long)]

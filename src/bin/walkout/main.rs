@@ -134,6 +134,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Search(args) => search(&dir, args)?,
         Command::Timeline(args) => print::timeline(&dir, args)?,
+        Command::Map { filters, public, json } => print::map(&dir, filters, public, json)?,
+        Command::Place { name, at, clear: _ } => {
+            let mut archive = open_writer(&dir)?;
+            let gps = match at {
+                Some(at) => {
+                    let parsed = at.split_once(',').and_then(|(lat, lon)| {
+                        walkout::Gps::checked(lat.trim().parse().ok()?, lon.trim().parse().ok()?)
+                    });
+                    Some(parsed.with_context(|| format!("--at {at:?}: write LATITUDE,LONGITUDE in degrees"))?)
+                }
+                None => None,
+            };
+            archive.locate_place(&name, gps)?;
+            match gps {
+                Some(g) => println!("{name}: {}, {}", g.lat, g.lon),
+                None => println!("{name}: no coordinates"),
+            }
+        }
         Command::Show { id, json } => {
             let archive = open_reader(&dir)?;
             let item = archive.get(archive.resolve_id(&id)?)?;

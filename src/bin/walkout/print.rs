@@ -82,6 +82,7 @@ fn request_for(args: FilterArgs) -> anyhow::Result<SearchRequest> {
         collection: args.collection,
         speaker: args.speaker,
         place: args.place,
+        event: args.event,
         year: args.year,
         from: args.from.map(|d| d.parse()).transpose().context("--from")?,
         to: args.to.map(|d| d.parse()).transpose().context("--to")?,
@@ -119,6 +120,29 @@ pub fn timeline(dir: &Path, args: TimelineArgs) -> anyhow::Result<()> {
         );
     }
     println!("{} dated, {} undated", timeline.dated, timeline.undated);
+    Ok(())
+}
+
+/// `walkout map`: items per place, as JSON or a line per place (its coordinates, or "—").
+pub fn map(dir: &Path, filters: FilterArgs, public: bool, json: bool) -> anyhow::Result<()> {
+    let archive = open_reader(dir)?;
+    let request = request_for(filters)?;
+    let unit = walkout::timeline::TimeUnit::Year;
+    let spread = if public { archive.room_spread(&request, unit)? } else { archive.spread(&request, unit)? };
+    if json {
+        let out = json!({ "places": spread.places, "unplaced": spread.unplaced, "photos": spread.photos });
+        println!("{}", serde_json::to_string(&out)?);
+        return Ok(());
+    }
+    for place in &spread.places {
+        let at = place.gps.map_or("—".to_string(), |g| format!("{:.4}, {:.4}", g.lat, g.lon));
+        println!("{:>6}  {}  ({at})", place.items, place.name);
+    }
+    println!("{} with no place", spread.unplaced);
+    let photos: u64 = spread.photos.iter().map(|c| c.items).sum();
+    if photos > 0 {
+        println!("{photos} photos with GPS, in {} spots", spread.photos.len());
+    }
     Ok(())
 }
 
