@@ -16,6 +16,8 @@ const COMMANDS: &[&str] = &[
     "list_tags",
     "list_people",
     "list_places",
+    "spread",
+    "locate_place",
     "list_events",
     "list_collections",
     "add_to_collection",

@@ -1,4 +1,4 @@
-//! The same window in the dark theme and in Spanish.
+//! The same window in the dark theme (the library, the timeline, the map) and in Spanish.
 
 use walkout_e2e::App;
 
@@ -13,6 +13,15 @@ async fn the_library_in_the_dark_theme_and_in_spanish() -> anyhow::Result<()> {
     app.click_text(".list [role=option]", "Twin Cities").await?;
     app.wait_text(".pane blockquote", "Twin Cities").await?;
     app.screenshot("search-dark").await?;
+
+    // The timeline and the map in the dark theme.
+    app.click(".toolbar .overview-timeline").await?;
+    app.find(".timeline .period[data-start=\"2026-01-01\"]").await?;
+    app.screenshot("timeline-dark").await?;
+    app.click(".toolbar .overview-map").await?;
+    app.find(".map .marker[data-place=\"Minneapolis, Minnesota\"]").await?;
+    app.screenshot("map-dark").await?;
+    app.click(".toolbar .overview-map").await?;
 
     app.click_text(".sidebar .languages button", "Español").await?;
     app.wait_text(".sidebar", "Citas").await?;

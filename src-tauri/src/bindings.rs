@@ -43,6 +43,7 @@ fn export_bindings() {
     export::<walkout::TagCount>(&config);
     export::<walkout::Person>(&config);
     export::<walkout::Place>(&config);
+    export::<walkout::map::Spread>(&config);
     export::<walkout::Event>(&config);
     export::<walkout::Collection>(&config);
     export::<walkout::ingest::ImportProgress>(&config);

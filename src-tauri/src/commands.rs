@@ -79,6 +79,33 @@ pub async fn search(
     state.read(|archive| archive.search(&request))
 }
 
+/// Where and when a search's matches are, for the timeline and the map; in the reading room,
+/// as a public view may show them (no photo's GPS, no place someone withheld).
+#[tauri::command]
+pub async fn spread(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    request: SearchRequest,
+    unit: walkout::timeline::TimeUnit,
+) -> CommandResult<walkout::map::Spread> {
+    if reading_room.on() {
+        return state.read(|archive| archive.room_spread(&request, unit));
+    }
+    state.read(|archive| archive.spread(&request, unit))
+}
+
+/// Sets or clears a place's coordinates (a click on the map); returns the ones it had.
+#[tauri::command]
+pub async fn locate_place(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    name: String,
+    gps: Option<walkout::Gps>,
+) -> CommandResult<Option<walkout::Gps>> {
+    writable(&reading_room)?;
+    state.write(|archive| archive.locate_place(&name, gps))
+}
+
 /// The ids of every result of a search, in order (selecting or exporting all the results):
 /// no snippets, no items, whatever their number.
 #[tauri::command]

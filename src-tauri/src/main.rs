@@ -67,6 +67,8 @@ fn main() -> anyhow::Result<()> {
             commands::list_tags,
             commands::list_people,
             commands::list_places,
+            commands::spread,
+            commands::locate_place,
             commands::list_events,
             commands::list_collections,
             commands::add_to_collection,

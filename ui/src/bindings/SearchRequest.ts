@@ -34,6 +34,10 @@ speaker: string | null,
  */
 place: string | null, 
 /**
+ * Only items of this event (by name, any case).
+ */
+event: string | null, 
+/**
  * Only items whose date overlaps this year.
  */
 year: number | null, 

@@ -17,8 +17,11 @@ import type {
   Item,
   NewQuote,
   Person,
+  Gps,
   Place,
   SearchRequest,
+  Spread,
+  TimeUnit,
   SearchResults,
   Stats,
   TagCount,
@@ -58,6 +61,10 @@ export const ipc = {
   listTags: () => invoke<TagCount[]>("list_tags"),
   listPeople: () => invoke<Person[]>("list_people"),
   listPlaces: () => invoke<Place[]>("list_places"),
+  /** Where and when a search's matches are (the timeline and the map). */
+  spread: (request: SearchRequest, unit: TimeUnit) => invoke<Spread>("spread", { request, unit }),
+  /** Sets or clears a place's coordinates; returns the ones it had (for undo). */
+  locatePlace: (name: string, gps: Gps | null) => invoke<Gps | null>("locate_place", { name, gps }),
   listEvents: () => invoke<Event[]>("list_events"),
   listCollections: () => invoke<Collection[]>("list_collections"),
   addToCollection: (name: string, ids: string[]) => invoke<void>("add_to_collection", { name, ids }),

@@ -23,6 +23,8 @@ export interface Filters {
   year: number | null;
   place: string | null;
   speaker: string | null;
+  /** One event's items (clicked on the timeline). */
+  event: string | null;
   /** A date range: items whose date overlaps it (EDTF dates, either end open). */
   from: string | null;
   to: string | null;
@@ -34,6 +36,7 @@ export const noFilters = (): Filters => ({
   year: null,
   place: null,
   speaker: null,
+  event: null,
   from: null,
   to: null,
 });
@@ -45,6 +48,8 @@ class Library {
   sort = $state<SortOrder>("relevance");
   readingRoom = $state(false);
   photoLayout = $state<Layout>("grid");
+  /** The timeline or the map, above the results (or neither). */
+  overview = $state<"timeline" | "map" | null>(null);
 
   /** The results of the last finished search (its first page and facets). */
   total = $state(0);
@@ -87,6 +92,7 @@ class Library {
       collection: this.view.kind === "collection" ? this.view.name : null,
       speaker: f.speaker,
       place: f.place,
+      event: f.event,
       year: f.year,
       from: f.from,
       to: f.to,
@@ -346,6 +352,7 @@ class Library {
       f.year !== null ||
       f.place !== null ||
       f.speaker !== null ||
+      f.event !== null ||
       f.from !== null ||
       f.to !== null
     );
