@@ -69,7 +69,7 @@ pub struct Timeline {
 
 impl TimeUnit {
     /// The first day of the period holding `day`.
-    fn start(self, day: NaiveDate) -> NaiveDate {
+    pub(crate) fn start(self, day: NaiveDate) -> NaiveDate {
         match self {
             TimeUnit::Day => day,
             TimeUnit::Week => day - Duration::days(i64::from(day.weekday().num_days_from_monday())),
@@ -89,7 +89,7 @@ impl TimeUnit {
     }
 
     /// How many periods lie between the one starting on `first` and the one holding `day`.
-    fn index(self, first: NaiveDate, day: NaiveDate) -> usize {
+    pub(crate) fn index(self, first: NaiveDate, day: NaiveDate) -> usize {
         let months = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
         let n = match self {
             TimeUnit::Day => (day - first).num_days(),

@@ -311,3 +311,74 @@ fn site_export_is_byte_for_byte_the_same_twice_and_from_the_cli() {
     let refused = run(&root, &["export", "--format", "site", "--originals", dir.path().join("x").to_str().unwrap()]);
     assert!(!refused.status.success());
 }
+
+#[test]
+fn site_timeline_and_map_pages_count_the_items_and_place_none_by_photo_gps_or_withheld_location() {
+    let dir = temp();
+    let mut sf = site_fixture(dir.path());
+    // A student who withheld where they were, quoted at a place only their quote names.
+    let mut quote = Item::quote("We meet behind the gym on Fridays", sf.fx.archive.now());
+    quote.place = Some("Quillfeather Apartments".into());
+    quote.date = Some("2026-03-04".parse().unwrap());
+    if let ItemDetails::Quote(q) = &mut quote.details {
+        q.speaker = Some("Ingrid Solvang".into());
+    }
+    sf.fx.archive.add_item(quote).unwrap();
+    sf.fx.archive.locate_place("Quillfeather Apartments", Some(walkout::Gps { lat: 44.97, lon: -93.26 })).unwrap();
+    let withheld = walkout::privacy::ConsentRecord {
+        scope: walkout::privacy::ConsentScope::Location,
+        status: walkout::Consent::Withheld,
+        date: None,
+        note: None,
+        expires: None,
+    };
+    sf.fx.archive.record_consent("Ingrid Solvang", withheld).unwrap();
+    let site = dir.path().join("site");
+    export_site(&sf.fx.archive, &site);
+    let on_site: Vec<Item> = sf
+        .fx
+        .archive
+        .all_items()
+        .unwrap()
+        .into_iter()
+        .filter(|i| site.join(format!("items/{}.html", i.id)).is_file())
+        .collect();
+
+    // The map: a marker per located place, its count the items there, a link to their list.
+    let map = std::fs::read_to_string(site.join("map.html")).unwrap();
+    let iowa = on_site.iter().filter(|i| i.place.as_deref() == Some("Iowa City, Iowa")).count();
+    assert!(iowa >= 2);
+    assert!(
+        map.contains(&format!(r##"href="#place-iowa-city-iowa"><title>Iowa City, Iowa: {iowa} items</title>"##)),
+        "{map}"
+    );
+    assert!(map.contains(r#"<section class="period" id="place-iowa-city-iowa">"#));
+    assert!(map.contains(r#"class="name""#) && map.contains(">Minneapolis</text>"));
+    assert!(!map.contains("Quillfeather"), "a withheld place is not on the map");
+    assert!(!files_containing(&site, b"behind the gym").is_empty(), "the words are on the site");
+    assert_eq!(files_containing(&site, b"Quillfeather"), Vec::<String>::new(), "nor anywhere else");
+
+    // The timeline: the fixture's camera photos date from 2008, so the axis counts by year
+    // (more than five years of months would be too thin to read); 2026 holds the quote.
+    let timeline = std::fs::read_to_string(site.join("timeline.html")).unwrap();
+    assert!(timeline.contains("dated items by year"), "{timeline}");
+    assert!(timeline.contains(r#"<section class="period" id="p-2026"><h2>2026</h2>"#), "{timeline}");
+    let year = timeline.split(r#"id="p-2026""#).nth(1).unwrap().split("</section>").next().unwrap();
+    assert!(year.contains("behind the gym"), "{year}");
+    // An item whose date lies within a year is that year's; one that spans years is "more broadly".
+    let broad = timeline.split(r#"id="broad""#).nth(1).map(|s| s.split("</section>").next().unwrap()).unwrap_or("");
+    for item in &on_site {
+        let Some(date) = &item.date else { continue };
+        let (lo, hi) = date.match_range();
+        let within = lo.format("%Y").to_string() == hi.format("%Y").to_string();
+        assert_eq!(broad.contains(&format!("items/{}.html", item.id)), !within, "{} {date}", item.title);
+        assert_eq!(year.contains(&format!("items/{}.html", item.id)), within && lo.format("%Y").to_string() == "2026");
+    }
+
+    // From disk in a browser: drawn, links to the lists, in light and dark.
+    let dom = dom(&site, "map.html", &[]);
+    assert!(dom.contains(r#"<svg class="us-map""#) && dom.contains(r#"class="marker""#));
+    screenshot(&site, "timeline.html", "site-timeline.png", &[]);
+    screenshot(&site, "map.html", "site-map.png", &[]);
+    screenshot(&site, "map.html", "site-map-dark.png", &["--force-dark-mode"]);
+}

@@ -7,6 +7,7 @@
 //! quotes.html photos.html articles.html collections.html
 //! items/<id>.html                   one item: its text or photo, details, citation
 //! collections/<slug>.html           one collection, in its order
+//! timeline.html map.html            items per month, and per place on a map of the US
 //! images/<sha256>.jpg               cleaned photos (upright, redactions burned in, no metadata)
 //! images/<sha256>-640.jpg           their thumbnails
 //! assets/site.css search.js search-index.js
@@ -21,8 +22,10 @@
 //! the archive's content, never on the clock, so two exports of the same archive are identical
 //! byte for byte.
 
+mod albers_usa;
 mod html;
 mod item;
+mod overview;
 mod pages;
 mod search_index;
 
@@ -35,9 +38,10 @@ use std::path::Path;
 use super::citation::{self, Style};
 use super::{ExportOptions, ExportReport, LeftOut, Selection, reference, select, write_file};
 use crate::archive::Archive;
+use crate::date::EdtfDate;
 use crate::error::{Error, Result};
 use crate::files::clean_image;
-use crate::model::{Id, Item, ItemDetails};
+use crate::model::{Gps, Id, Item, ItemDetails};
 
 /// The longest side of a photo's thumbnail, in pixels: sharp in a grid tile on a dense screen.
 pub const THUMB_SIDE: u32 = 640;
@@ -75,6 +79,11 @@ pub(crate) struct Site {
     /// The home page's heading and introduction.
     pub heading: String,
     pub introduction: Option<String>,
+    /// The places the items name, with the place's own coordinates when known; none whose
+    /// people withheld where they were (the map leaves those out).
+    pub places: BTreeMap<String, Option<Gps>>,
+    /// The events the items belong to that have a date, by date.
+    pub events: Vec<(String, EdtfDate)>,
 }
 
 impl Site {
@@ -124,8 +133,29 @@ pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<
         Selection::Items(_) => ("Chosen items".to_string(), None),
         Selection::All => (SITE_NAME.to_string(), None),
     };
-    let site =
-        Site { items, photos, citations, collections, made_from: options.selection.describe(), heading, introduction };
+    let withheld = archive.withheld_places(&names)?;
+    let named: BTreeSet<&str> = items.iter().filter_map(|i| i.place.as_deref()).collect();
+    let places = (archive.places()?.into_iter())
+        .filter(|p| named.contains(p.name.as_str()) && !withheld.contains(&crate::store::name_key(&p.name)))
+        .map(|p| (p.name, p.gps))
+        .collect();
+    let in_events: BTreeSet<&str> = items.iter().filter_map(|i| i.event.as_deref()).collect();
+    let mut events: Vec<(String, EdtfDate)> = (archive.events()?.into_iter())
+        .filter(|e| in_events.contains(e.name.as_str()))
+        .filter_map(|e| Some((e.name, e.date?)))
+        .collect();
+    events.sort_by(|a, b| a.1.sort_key().cmp(&b.1.sort_key()).then_with(|| a.0.cmp(&b.0)));
+    let site = Site {
+        items,
+        photos,
+        citations,
+        collections,
+        made_from: options.selection.describe(),
+        heading,
+        introduction,
+        places,
+        events,
+    };
 
     for (path, text) in pages::all(&site)? {
         write_file(&folder.join(path), text)?;

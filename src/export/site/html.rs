@@ -54,12 +54,14 @@ pub fn kind_word(kind: &str) -> &'static str {
 }
 
 /// The pages a header links to, by file name and label.
-pub const NAV: [(&str, &str); 5] = [
+pub const NAV: [(&str, &str); 7] = [
     ("index.html", "Home"),
     ("quotes.html", "Quotes"),
     ("photos.html", "Photos"),
     ("articles.html", "Articles"),
     ("collections.html", "Collections"),
+    ("timeline.html", "Timeline"),
+    ("map.html", "Map"),
 ];
 
 /// What every page knows about the site it belongs to.

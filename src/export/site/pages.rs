@@ -28,6 +28,8 @@ pub fn all(site: &Site) -> Result<Vec<(String, String)>> {
         out.push((file.to_string(), kind_page(site, &frame, kind, file, label)));
     }
     out.push(("collections.html".to_string(), collections_page(site, &frame)));
+    out.push(("timeline.html".to_string(), super::overview::timeline_page(site, &frame)));
+    out.push(("map.html".to_string(), super::overview::map_page(site, &frame)));
     for collection in &site.collections {
         out.push((format!("collections/{}.html", collection.slug), collection_page(site, &frame, collection)));
     }
