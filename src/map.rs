@@ -70,6 +70,11 @@ impl Archive {
     pub fn room_spread(&self, request: &SearchRequest, unit: TimeUnit) -> Result<Spread> {
         let request = SearchRequest { max_sensitivity: Some(Sensitivity::Public), ..request.clone() };
         let withheld = self.withheld_places(&self.room_disclosure()?)?;
+        // Asking for a withheld place by name learns nothing, not even when its items are dated.
+        if request.place.as_deref().is_some_and(|p| withheld.contains(&name_key(p))) {
+            let timeline = timeline::count(&[], 0, unit)?;
+            return Ok(Spread { timeline, places: Vec::new(), unplaced: 0, photos: Vec::new() });
+        }
         self.spread_where(&request, unit, false, &withheld)
     }
 

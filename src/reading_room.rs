@@ -110,11 +110,16 @@ impl Archive {
     pub fn room_search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let request = SearchRequest { max_sensitivity: Some(Sensitivity::Public), ..request.clone() };
         let mut disclosure = self.room_disclosure()?;
+        let withheld = self.withheld_places(&disclosure)?;
+        // A withheld place asked for by name matches nothing: the room does not tell which
+        // public items were there.
+        if request.place.as_deref().is_some_and(|p| withheld.contains(&store::name_key(p))) {
+            return Ok(SearchResults { total: 0, hits: Vec::new(), facets: Default::default(), corrected: Vec::new() });
+        }
         let mut results = self.search_disclosed(&request, Some(&mut disclosure))?;
         if let Some(speakers) = results.facets.get_mut("speaker") {
             speakers.retain(|name, _| disclosure.may_be_named(name));
         }
-        let withheld = self.withheld_places(&disclosure)?;
         if let Some(places) = results.facets.get_mut("place") {
             places.retain(|name, _| !withheld.contains(&store::name_key(name)));
         }
@@ -123,6 +128,11 @@ impl Archive {
 
     /// The ids of every item a search in the reading room matches.
     pub fn room_search_ids(&self, request: &SearchRequest) -> Result<Vec<Id>> {
+        if let Some(place) = &request.place
+            && self.withheld_places(&self.room_disclosure()?)?.contains(&store::name_key(place))
+        {
+            return Ok(Vec::new());
+        }
         self.search_ids(&SearchRequest { max_sensitivity: Some(Sensitivity::Public), ..request.clone() })
     }
 

@@ -137,6 +137,13 @@ fn the_reading_room_map_shows_places_never_a_photos_gps_nor_a_withheld_place() {
     let placed: u64 = room.places.iter().map(|p| p.items).sum();
     assert_eq!(placed + room.unplaced, room.timeline.dated + room.timeline.undated);
     assert_eq!(room.timeline.dated + room.timeline.undated, full.timeline.dated + full.timeline.undated - 1);
+    // Asked for by name, the withheld place matches nothing in the room, in time or in a search.
+    let asked = SearchRequest { place: Some("quillfeather apartments".into()), ..Default::default() };
+    assert_eq!(archive.spread(&asked, TimeUnit::Month).unwrap().timeline.dated, 1, "the archivist sees it");
+    let spread = archive.room_spread(&asked, TimeUnit::Month).unwrap();
+    assert_eq!((spread.timeline.dated, spread.timeline.undated, spread.places.len()), (0, 0, 0), "{spread:?}");
+    assert_eq!(archive.room_search(&asked).unwrap().total, 0);
+    assert!(archive.room_search_ids(&asked).unwrap().is_empty());
     let json = serde_json::to_string(&room).unwrap();
     assert!(!json.contains("Quillfeather") && !json.contains("44.97,"), "{json}");
 }

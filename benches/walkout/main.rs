@@ -5,7 +5,9 @@
 //!   against SQLite FTS5 (bm25, `snippet()`) and against bare Tantivy top-20 on our own index;
 //! - import: `Archive::import_paths` on a JSON Lines file against inserting the same rows into
 //!   an FTS5 table in one transaction;
-//! - reindex: `Archive::reindex` against bare Tantivy indexing the same texts.
+//! - reindex: `Archive::reindex` against bare Tantivy indexing the same texts;
+//! - spread: `Archive::spread` (the timeline's and the map's counts) against FTS5 reading the
+//!   same matches' dates and places.
 //!
 //! Import and reindex run in child processes (this binary again, with `--phase`), so each
 //! phase's peak memory (VmHWM) is its own and a phase can be profiled alone.
@@ -19,6 +21,7 @@ mod data;
 mod phases;
 mod report;
 mod search;
+mod spread;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

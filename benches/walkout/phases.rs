@@ -29,8 +29,8 @@ const BARE_WRITER_MEMORY: usize = 96 * 1024 * 1024;
 
 /// The phases in the order a tier runs them. Search comes last, on the reindexed (compacted)
 /// index and the optimized FTS5 table.
-pub const ORDER: [&str; 6] =
-    ["import_ours", "import_fts5", "reindex_ours", "reindex_bare", "unlock_encrypted", "search"];
+pub const ORDER: [&str; 7] =
+    ["import_ours", "import_fts5", "reindex_ours", "reindex_bare", "unlock_encrypted", "search", "spread"];
 
 pub fn run(phase: &str, work: &Path, search_seconds: f64) -> Result<Value, String> {
     let mut result = match phase {
@@ -40,6 +40,7 @@ pub fn run(phase: &str, work: &Path, search_seconds: f64) -> Result<Value, Strin
         "reindex_bare" => reindex_bare(work),
         "unlock_encrypted" => unlock_encrypted(work),
         "search" => crate::search::run(work, search_seconds),
+        "spread" => crate::spread::run(work, search_seconds),
         other => Err(format!("no phase {other:?}")),
     }?;
     result["peak_rss_kb"] = json!(peak_rss_kb());

@@ -123,6 +123,15 @@ fn targets(tiers: &[Value]) -> Vec<Value> {
         format!("{} /s {at}", thousands(rate)),
         rate >= 50_000.0,
     ));
+    if let Some(all) = big["spread"]["queries"].as_array().and_then(|q| q.first()) {
+        let (p50, ratio) = (f(&all["ours"]["p50_us"]) / 1000.0, f(&all["ratio_p50"]));
+        out.push(target(
+            "timeline + map of every item ≤ 100 ms and faster than FTS5",
+            p50,
+            format!("p50 {p50:.1} ms, {ratio:.1}× FTS5 {at}"),
+            p50 <= 100.0 && ratio > 1.0,
+        ));
+    }
     let reindex = f(&big["reindex_ours_over_bare"]);
     out.push(target("reindex ≤ 1.5× bare Tantivy time", reindex, format!("{reindex:.2}× {at}"), reindex <= 1.5));
     out
@@ -305,6 +314,31 @@ pub fn markdown(results: &Value) -> String {
                 writeln!(md, "| {what} | not measured by this harness: `scripts/bench_all.sh` runs it after | | | |");
         }
         md.push('\n');
+        if let Some(queries) = tier["spread"]["queries"].as_array() {
+            md.push_str(
+                "\nTimeline and map (`Archive::spread`: matches per month and per place, one pass) against FTS5 \
+                 reading the same matches' dates and places and counting them the same way:\n\n\
+                 | query | ours p50 | ours p99 | FTS5 p50 | FTS5 p99 | FTS5/ours p50 | months | places | matches |\n\
+                 |---|--:|--:|--:|--:|--:|--:|--:|--:|\n",
+            );
+            for q in queries {
+                let _ = writeln!(
+                    md,
+                    "| {}: `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    q["name"].as_str().unwrap_or(""),
+                    q["typed"].as_str().unwrap_or(""),
+                    latency(&q["ours"]["p50_us"]),
+                    latency(&q["ours"]["p99_us"]),
+                    latency(&q["fts5"]["p50_us"]),
+                    latency(&q["fts5"]["p99_us"]),
+                    ratio(&q["ratio_p50"]),
+                    q["periods"],
+                    q["places"],
+                    q["ours"]["matches"],
+                );
+            }
+            md.push('\n');
+        }
     }
     md.push_str("### Targets (issue 8; stated for the 1M tier, judged on the largest tier run)\n\n| target | figure | met |\n|---|---|---|\n");
     for t in results["targets"].as_array().into_iter().flatten() {

@@ -87,7 +87,7 @@ const QUERIES: [QuerySpec; 7] = [
 ];
 
 /// Latency samples of one query on one engine, in microseconds.
-struct Samples {
+pub(crate) struct Samples {
     micros: Vec<f64>,
     hits: usize,
     /// This thread's CPU time over the timed runs, per run: unlike the latencies, it does not
@@ -104,7 +104,7 @@ fn thread_cpu_micros() -> f64 {
 }
 
 /// Runs `query` until warm, then for `budget` (at least `MIN_SAMPLES` times).
-fn measure(budget: Duration, query: &mut dyn FnMut() -> Result<usize, String>) -> Result<Samples, String> {
+pub(crate) fn measure(budget: Duration, query: &mut dyn FnMut() -> Result<usize, String>) -> Result<Samples, String> {
     const MIN_SAMPLES: usize = 100;
     const MAX_SAMPLES: usize = 5_000;
     let warm_until = Instant::now() + budget / 5;
@@ -131,7 +131,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank - 1]
 }
 
-fn summary(samples: &Samples, matches: u64) -> Value {
+pub(crate) fn summary(samples: &Samples, matches: u64) -> Value {
     let mut sorted = samples.micros.clone();
     sorted.sort_by(f64::total_cmp);
     let mean = sorted.iter().sum::<f64>() / sorted.len() as f64;
