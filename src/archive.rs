@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use crate::crypto::{self, ArchiveKey};
 use crate::error::{Error, Result};
 use crate::files::BlobStore;
+use crate::history::OperationKind;
 use crate::index::{SearchIndex, Unusable};
 use crate::model::{Event, Id, Item, Organization, Person, Place, Stats, TagCount};
 use crate::privacy;
@@ -39,6 +40,8 @@ pub struct Archive {
     _writer_lock: Option<File>,
     /// Why opening rebuilt the search index from the database, if it did.
     rebuilt_on_open: Option<String>,
+    /// The operation the archive is doing, that the history records versions under.
+    pub(crate) operation: Option<crate::history::PendingOperation>,
 }
 
 impl Archive {
@@ -206,6 +209,7 @@ impl Archive {
             db_key,
             _writer_lock: lock,
             rebuilt_on_open: None,
+            operation: None,
         }
     }
 
@@ -289,8 +293,22 @@ impl Archive {
         &mut self,
         write: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
+        let opened_here = self.operation.as_ref().is_some_and(|o| o.id.is_none());
         let tx = self.store.transaction()?;
-        let value = write(&tx)?;
+        let value = crate::history::resume(&tx, &mut self.operation).and_then(|()| write(&tx)).and_then(|value| {
+            crate::history::end(&tx)?;
+            Ok(value)
+        });
+        let value = match value {
+            Ok(value) => value,
+            Err(e) => {
+                // The operation's row was rolled back with the transaction: the next one opens it.
+                if opened_here && let Some(op) = &mut self.operation {
+                    op.id = None;
+                }
+                return Err(e);
+            }
+        };
         tx.commit()?;
         fail::fail_point!("after-db-commit");
         Ok(value)
@@ -305,7 +323,8 @@ impl Archive {
     pub fn add_item(&mut self, item: Item) -> Result<Id> {
         validate(&item)?;
         let id = item.id;
-        self.write(|tx| store::insert_item(tx, &item))?;
+        let summary = format!("Added “{}”", crate::model::title_from_text(&item.title));
+        self.operation(OperationKind::Add, &summary, |a| a.write(|tx| store::insert_item(tx, &item)))?;
         Ok(id)
     }
 
@@ -314,14 +333,18 @@ impl Archive {
         for item in items {
             validate(item)?;
         }
-        self.write(|tx| items.iter().try_for_each(|item| store::insert_item(tx, item)))
+        let summary = format!("Added {} items", items.len());
+        self.operation(OperationKind::Add, &summary, |a| {
+            a.write(|tx| items.iter().try_for_each(|item| store::insert_item(tx, item)))
+        })
     }
 
     /// Saves an item's new state (its `updated_at` is set to now).
     pub fn update_item(&mut self, mut item: Item) -> Result<Item> {
         validate(&item)?;
         item.updated_at = self.now();
-        self.write(|tx| store::update_item(tx, &item))?;
+        let summary = format!("Edited “{}”", crate::model::title_from_text(&item.title));
+        self.operation(OperationKind::Edit, &summary, |a| a.write(|tx| store::update_item(tx, &item)))?;
         Ok(item)
     }
 
@@ -348,10 +371,14 @@ impl Archive {
     /// Deletes an item. Its original file stays until no item points to it.
     pub fn delete(&mut self, id: Id) -> Result<()> {
         let now = self.now();
-        let deleted = self.write(|tx| {
-            let deleted = store::delete_item(tx, id, now)?;
-            store::drop_unreferenced_blobs(tx)?;
-            Ok(deleted)
+        let title = store::get_item(self.store.conn(), id)?.map(|i| crate::model::title_from_text(&i.title));
+        let summary = format!("Deleted “{}”", title.unwrap_or_default());
+        let deleted = self.operation(OperationKind::Delete, &summary, |a| {
+            a.write(|tx| {
+                let deleted = store::delete_item(tx, id, now)?;
+                store::drop_unreferenced_blobs(tx)?;
+                Ok(deleted)
+            })
         })?;
         if !deleted {
             return Err(Error::ItemNotFound { id: id.to_string() });

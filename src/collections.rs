@@ -9,6 +9,11 @@ use crate::store;
 impl Archive {
     /// Adds items to a collection (created if new), after the ones it has.
     pub fn add_to_collection(&mut self, name: &str, ids: &[Id]) -> Result<()> {
+        let summary = format!("Added {} items to “{}”", ids.len(), name.trim());
+        self.operation(crate::history::OperationKind::Catalogue, &summary, |a| a.add_to_collection_unlogged(name, ids))
+    }
+
+    fn add_to_collection_unlogged(&mut self, name: &str, ids: &[Id]) -> Result<()> {
         let now = self.now();
         let name = name.trim().to_string();
         self.write(|tx| {
@@ -33,6 +38,11 @@ impl Archive {
 
     /// Renames a collection; its items are indexed again under the new name.
     pub fn rename_collection(&mut self, from: &str, to: &str) -> Result<()> {
+        let summary = format!("Renamed collection “{}” to “{}”", from.trim(), to.trim());
+        self.operation(crate::history::OperationKind::Catalogue, &summary, |a| a.rename_collection_unlogged(from, to))
+    }
+
+    fn rename_collection_unlogged(&mut self, from: &str, to: &str) -> Result<()> {
         let to = to.trim();
         if to.is_empty() {
             return Err(Error::invalid("collection", "a name must not be empty"));

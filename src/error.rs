@@ -87,6 +87,19 @@ pub enum Error {
         "the write-ahead log {path} could not be emptied (another program has the archive open); close it, then run `walkout purge` again to finish"
     )]
     WalNotEmptied { path: PathBuf },
+    /// Reverting an operation would undo a change made after it.
+    #[error(
+        "cannot revert operation {operation}: “{title}” ({item}) had its {field} changed again later (version {version}, by {user} on {at}); restore that item's version by hand, or revert the later change first"
+    )]
+    RevertConflict {
+        operation: i64,
+        item: String,
+        title: String,
+        field: String,
+        version: u32,
+        user: String,
+        at: String,
+    },
     /// The text recogniser cannot run on this machine.
     #[error(
         "cannot read text in images: {reason}; install Tesseract with its English and Spanish data (Debian: tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa)"
@@ -122,6 +135,7 @@ impl Error {
             Error::Cancelled => "cancelled",
             Error::WalNotEmptied { .. } => "wal_not_emptied",
             Error::OcrUnavailable { .. } => "ocr_unavailable",
+            Error::RevertConflict { .. } => "revert_conflict",
         }
     }
 

@@ -13,6 +13,7 @@ pub mod error;
 pub mod export;
 pub mod files;
 pub mod fixity;
+pub mod history;
 pub mod index;
 pub mod ingest;
 pub mod map;

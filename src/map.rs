@@ -109,11 +109,17 @@ impl Archive {
     /// Sets (or, with `None`, clears) the coordinates of a place the archive has, and returns
     /// the ones it had, so the change can be taken back.
     pub fn locate_place(&mut self, name: &str, gps: Option<Gps>) -> Result<Option<Gps>> {
+        let summary = format!("Located “{}”", name.trim());
+        self.operation(crate::history::OperationKind::Catalogue, &summary, |a| a.locate_place_unlogged(name, gps))
+    }
+
+    fn locate_place_unlogged(&mut self, name: &str, gps: Option<Gps>) -> Result<Option<Gps>> {
         if let Some(g) = gps
             && Gps::checked(g.lat, g.lon).is_none()
         {
             return Err(Error::invalid("gps", format!("{}, {} is not a place on Earth", g.lat, g.lon)));
         }
+        let now = self.now();
         self.write(|tx| {
             let found: Option<(String, Option<f64>, Option<f64>)> = tx
                 .prepare_cached("SELECT id, lat, lon FROM places WHERE name_key = ?1")?
@@ -126,6 +132,8 @@ impl Archive {
                 "UPDATE places SET lat = ?2, lon = ?3 WHERE id = ?1",
                 params![id, gps.map(|g| g.lat), gps.map(|g| g.lon)],
             )?;
+            let state = serde_json::json!({ "name": name.trim(), "gps": gps });
+            crate::history::record(tx, "place", &id, Some(&state), now)?;
             Ok(lat.zip(lon).map(|(lat, lon)| Gps { lat, lon }))
         })
     }

@@ -57,7 +57,8 @@ pub struct PurgeReport {
 impl Archive {
     /// Removes items for good (also items deleted earlier, whose leftovers are cleaned up).
     pub fn purge(&mut self, ids: &[Id]) -> Result<PurgeReport> {
-        self.purge_items(ids, None)
+        let summary = format!("Purged {} items", ids.len());
+        self.operation(crate::history::OperationKind::Privacy, &summary, |a| a.purge_items(ids, None))
     }
 
     /// Removes a person and every item that quotes, shows or mentions them, for good, with the
@@ -67,7 +68,9 @@ impl Archive {
             return Err(Error::invalid("person", format!("no person named {name:?}")));
         }
         let ids = store::items_of_person(self.store.conn(), name)?;
-        self.purge_items(&ids, Some(name))
+        // The summary names no one: the purge takes the name out of the history too.
+        let summary = format!("Purged a person and {} items", ids.len());
+        self.operation(crate::history::OperationKind::Privacy, &summary, |a| a.purge_items(&ids, Some(name)))
     }
 
     /// Whether a purge was interrupted before it finished (run `purge` again to finish it).
@@ -132,6 +135,7 @@ impl Archive {
                 let privacy = store::person_privacy(tx, name)?;
                 let replacement = privacy.and_then(|p| p.pseudonym).unwrap_or_else(|| NAME_REMOVED.to_string());
                 crate::ocr::forget_name(tx, name, &replacement)?;
+                crate::history::forget_name(tx, name)?;
                 store::delete_person(tx, name)?;
             }
             store::drop_entities_only_they_used(tx, &all)?;
@@ -139,7 +143,10 @@ impl Archive {
             Ok(())
         })?;
         // Only once the index has applied the deletes may the log rows naming the ids go.
-        self.write_database(|tx| store::forget_items(tx, &all))?;
+        self.write_database(|tx| {
+            store::forget_items(tx, &all)?;
+            crate::history::forget_items(tx, &all)
+        })?;
         let (files, thumbnails) = self.finish_purge()?;
         report.items = all;
         report.files = files;

@@ -89,6 +89,11 @@ impl Archive {
     /// Deletes items in one transaction, returning what `restore` needs to put them back.
     /// Nothing is deleted when one of them is missing.
     pub fn delete_for_undo(&mut self, ids: &[Id]) -> Result<Vec<DeletedItem>> {
+        let summary = format!("Deleted {} items", ids.len());
+        self.operation(crate::history::OperationKind::Delete, &summary, |a| a.delete_for_undo_unlogged(ids))
+    }
+
+    fn delete_for_undo_unlogged(&mut self, ids: &[Id]) -> Result<Vec<DeletedItem>> {
         let now = self.now();
         self.write(|tx| {
             let mut deleted = Vec::with_capacity(ids.len());
@@ -148,6 +153,11 @@ impl Archive {
     /// collections and the quotes that cite them. Fails, restoring none, when one of them is
     /// there again or its original file is no longer in the archive folder.
     pub fn restore(&mut self, deleted: &[DeletedItem]) -> Result<()> {
+        let summary = format!("Put back {} deleted items", deleted.len());
+        self.operation(crate::history::OperationKind::Undo, &summary, |a| a.restore_unlogged(deleted))
+    }
+
+    fn restore_unlogged(&mut self, deleted: &[DeletedItem]) -> Result<()> {
         for entry in deleted {
             validate(&entry.item)?;
             if let Some(sha) = entry.item.sha256()
@@ -213,6 +223,11 @@ impl Archive {
     /// Applies one change to many items in one transaction; returns the items as they were
     /// before, for `put_back`. Nothing changes when one of them is missing.
     pub fn edit_many(&mut self, ids: &[Id], change: &BulkChange) -> Result<Vec<Item>> {
+        let summary = format!("Bulk edit of {} items", ids.len());
+        self.operation(crate::history::OperationKind::BulkEdit, &summary, |a| a.edit_many_unlogged(ids, change))
+    }
+
+    fn edit_many_unlogged(&mut self, ids: &[Id], change: &BulkChange) -> Result<Vec<Item>> {
         if change.is_empty() {
             return Err(Error::invalid("bulk edit", "nothing to change: give tags, a collection or a sensitivity"));
         }
@@ -236,6 +251,11 @@ impl Archive {
     /// Saves items as they were (earlier states returned by `edit_many` or read before an
     /// edit), in one transaction.
     pub fn put_back(&mut self, items: &[Item]) -> Result<()> {
+        let summary = format!("Put back {} items as they were", items.len());
+        self.operation(crate::history::OperationKind::Undo, &summary, |a| a.put_back_unlogged(items))
+    }
+
+    fn put_back_unlogged(&mut self, items: &[Item]) -> Result<()> {
         items.iter().try_for_each(validate)?;
         let now = self.now();
         self.write(|tx| {

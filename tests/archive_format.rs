@@ -6,18 +6,6 @@ use walkout::{Archive, DateRule, Error, ItemDetails, ItemKind, SearchRequest};
 
 use crate::common::*;
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn the_format_1_archive_opens_and_searches() {
     let dir = temp();

@@ -24,6 +24,7 @@ mod export_site;
 mod export_snapshots;
 mod fixity_and_backup;
 mod fuzz_regressions;
+mod history;
 mod import_batches;
 mod import_pdfs;
 mod import_photos;

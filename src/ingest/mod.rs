@@ -180,6 +180,19 @@ impl Archive {
         progress: &mut dyn FnMut(&ImportProgress),
         cancel: &AtomicBool,
     ) -> Result<ImportReport> {
+        let summary = import_summary(paths);
+        self.operation(crate::history::OperationKind::Import, &summary, |a| {
+            a.import_paths_unlogged(paths, limits, progress, cancel)
+        })
+    }
+
+    fn import_paths_unlogged(
+        &mut self,
+        paths: &[PathBuf],
+        limits: ImportLimits,
+        progress: &mut dyn FnMut(&ImportProgress),
+        cancel: &AtomicBool,
+    ) -> Result<ImportReport> {
         if self.is_read_only() {
             return Err(Error::ReadOnly);
         }
@@ -450,5 +463,15 @@ fn describe_io(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied: Walkout may not read it".to_string(),
         _ => format!("cannot be read: {e}"),
+    }
+}
+
+/// An import's summary in the history: how many paths, and the first one's name.
+fn import_summary(paths: &[PathBuf]) -> String {
+    let first = paths.first().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    match paths.len() {
+        0 => "Imported nothing".to_string(),
+        1 => format!("Imported “{first}”"),
+        n => format!("Imported “{first}” and {} more", n - 1),
     }
 }

@@ -66,6 +66,7 @@ pub fn insert_item(conn: &Connection, item: &Item) -> Result<()> {
     )?
     .execute(rusqlite::params_from_iter(row_values(item, &refs)))?;
     write_links(conn, item, false)?;
+    crate::history::record_item(conn, item)?;
     record_change(conn, item.id, ChangeOp::Upsert, item.updated_at)
 }
 
@@ -73,6 +74,7 @@ pub fn insert_item(conn: &Connection, item: &Item) -> Result<()> {
 /// changes while its date rule stays as stored loses the rule: the importer no longer explains
 /// that date (a person edited it); a new rule given with the new date is kept.
 pub fn update_item(conn: &Connection, item: &Item) -> Result<()> {
+    crate::history::baseline_item(conn, item.id)?;
     let refs = resolve_refs(conn, item)?;
     let changed = conn
         .prepare_cached(
@@ -90,6 +92,7 @@ pub fn update_item(conn: &Connection, item: &Item) -> Result<()> {
         return Err(Error::ItemNotFound { id: item.id.to_string() });
     }
     write_links(conn, item, true)?;
+    crate::history::record_item(conn, item)?;
     record_change(conn, item.id, ChangeOp::Upsert, item.updated_at)
 }
 
@@ -99,6 +102,7 @@ pub fn update_item(conn: &Connection, item: &Item) -> Result<()> {
 /// only, no text) until it is restored or purged: a purge of an item deleted earlier removes
 /// those that nothing else uses, which it could not find otherwise.
 pub fn delete_item(conn: &Connection, id: Id, now: DateTime<Utc>) -> Result<bool> {
+    crate::history::baseline_item(conn, id)?;
     conn.prepare_cached(
         "INSERT INTO deleted_links (item_id, entity, entity_id) \
          SELECT id, 'person', speaker_id FROM items WHERE id = ?1 AND speaker_id IS NOT NULL \
@@ -112,6 +116,7 @@ pub fn delete_item(conn: &Connection, id: Id, now: DateTime<Utc>) -> Result<bool
     .execute([id.to_string()])?;
     let deleted = conn.prepare_cached("DELETE FROM items WHERE id = ?1")?.execute([id.to_string()])?;
     if deleted > 0 {
+        crate::history::record_item_deleted(conn, id, now)?;
         record_change(conn, id, ChangeOp::Delete, now)?;
     }
     Ok(deleted > 0)

@@ -225,6 +225,30 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE items ADD COLUMN date_rule TEXT;
     "#,
+    // 8: every change kept. An operation is one piece of work (an edit, an import, a bulk
+    // edit, a revert) by a user at a time; each record it changed gets a version: the record as
+    // it became (JSON; NULL when deleted) and the fields that changed, old and new.
+    r#"
+    CREATE TABLE operations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        user TEXT NOT NULL,
+        at TEXT NOT NULL,
+        summary TEXT NOT NULL
+    );
+    CREATE TABLE versions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        operation_id INTEGER NOT NULL REFERENCES operations(id),
+        entity TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        state TEXT,
+        changes TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX versions_entity ON versions(entity, entity_id, version);
+    CREATE INDEX versions_operation ON versions(operation_id);
+    "#,
 ];
 
 /// The archive format this binary writes: the number of migrations it knows.

@@ -267,3 +267,16 @@ pub fn text_pdf_with_trailer(lines: &[&str], info: &str, trailer_extra: &str) ->
         &format!("/Info 6 0 R {trailer_extra}"),
     )
 }
+
+/// Copies a folder and everything in it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

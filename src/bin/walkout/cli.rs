@@ -58,6 +58,38 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// An item's versions: when, by whom, in which operation, and what changed.
+    History {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save an earlier version of an item again (`ID --to VERSION`), or take back a whole
+    /// operation (`--operation N`, `--dry-run` to see what it would do first).
+    Revert {
+        id: Option<String>,
+        #[arg(long, requires = "id")]
+        to: Option<u32>,
+        #[arg(long, conflicts_with_all = ["id", "to"])]
+        operation: Option<i64>,
+        #[arg(long, requires = "operation")]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The archive's operations, newest first (`--since 2026-01-30`, `--user`, `--kind import`).
+    Log {
+        #[arg(long)]
+        since: Option<String>,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The name recorded with your changes: shown, or set (`walkout user "Ana"`).
+    User { name: Option<String> },
     /// Set a place's coordinates (`--at 44.9778,-93.2650`) or clear them (`--clear`).
     Place {
         name: String,

@@ -4,6 +4,7 @@
 //! summary is still printed), 1 for any other error, with the cause on stderr.
 
 mod cli;
+mod history;
 mod open;
 mod print;
 
@@ -134,6 +135,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Search(args) => search(&dir, args)?,
         Command::Timeline(args) => print::timeline(&dir, args)?,
+        Command::History { id, json } => history::history(&dir, &id, json)?,
+        Command::Revert { id, to, operation, dry_run, json } => {
+            history::revert(&dir, id, to, operation, dry_run, json)?
+        }
+        Command::Log { since, user, kind, json } => history::log(&dir, since, user, kind, json)?,
+        Command::User { name } => history::user(&dir, name)?,
         Command::Map { filters, public, json } => print::map(&dir, filters, public, json)?,
         Command::Place { name, at, clear: _ } => {
             let mut archive = open_writer(&dir)?;

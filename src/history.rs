@@ -1,0 +1,719 @@
+//! Every change kept: each write to an item (and to a person's protection, a consent record, a
+//! place's coordinates, a collection) adds a version, the record as it became, with the fields
+//! that changed, old and new, in an operation (an edit, an import, a bulk edit, a restore …)
+//! that says when and by whom. Any version of an item can be restored, and a whole operation
+//! reverted, each as a new version: history is never rewritten, except by a purge, which
+//! removes what it purges from every version too.
+//!
+//! The versions are written beside the change log that keeps the index in step, in the same
+//! transaction, by the store's own write functions, so no path that changes an item can skip
+//! them. An operation is opened by the archive call that does the work; a write outside one
+//! gets an "edit" of its own.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::archive::Archive;
+use crate::error::{Error, Result};
+use crate::model::{Id, Item};
+use crate::store;
+
+/// What kind of work made a change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum OperationKind {
+    /// One record edited by hand (the editor, `walkout edit`, `walkout tag`).
+    Edit,
+    /// Items added one at a time (a new quote).
+    Add,
+    /// Files imported.
+    Import,
+    /// One change to many items.
+    BulkEdit,
+    /// Items deleted.
+    Delete,
+    /// Deleted items put back, or a bulk edit undone.
+    Undo,
+    /// An item's earlier version saved again.
+    Restore,
+    /// A whole operation taken back.
+    Revert,
+    /// A person's protection or consent.
+    Privacy,
+    /// Places, events, collections.
+    Catalogue,
+    /// A bundle from another archive.
+    Merge,
+    /// A record as it was when the archive began keeping history (made by an older version).
+    Earlier,
+}
+
+impl OperationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperationKind::Edit => "edit",
+            OperationKind::Add => "add",
+            OperationKind::Import => "import",
+            OperationKind::BulkEdit => "bulk_edit",
+            OperationKind::Delete => "delete",
+            OperationKind::Undo => "undo",
+            OperationKind::Restore => "restore",
+            OperationKind::Revert => "revert",
+            OperationKind::Privacy => "privacy",
+            OperationKind::Catalogue => "catalogue",
+            OperationKind::Merge => "merge",
+            OperationKind::Earlier => "earlier",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<OperationKind> {
+        let all = [
+            OperationKind::Edit,
+            OperationKind::Add,
+            OperationKind::Import,
+            OperationKind::BulkEdit,
+            OperationKind::Delete,
+            OperationKind::Undo,
+            OperationKind::Restore,
+            OperationKind::Revert,
+            OperationKind::Privacy,
+            OperationKind::Catalogue,
+            OperationKind::Merge,
+            OperationKind::Earlier,
+        ];
+        all.into_iter()
+            .find(|k| k.as_str() == s.trim())
+            .ok_or_else(|| Error::invalid("operation", format!("{s:?} is not a kind of operation")))
+    }
+}
+
+/// One operation: a piece of work that changed records.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Operation {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    pub kind: OperationKind,
+    /// Who did it: the archive's user name.
+    pub user: String,
+    pub at: DateTime<Utc>,
+    /// What it was, in words ("Imported 3 files").
+    pub summary: String,
+    /// How many records it changed.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub changes: u64,
+}
+
+/// A field's value before and after a change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FieldChange {
+    pub field: String,
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    pub old: Value,
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    pub new: Value,
+}
+
+/// One version of a record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Version {
+    /// 1 for the record as it was created, then 2, 3 …
+    pub version: u32,
+    pub at: DateTime<Utc>,
+    pub user: String,
+    pub operation: Operation,
+    /// What changed (empty for the first version: everything is new).
+    pub changes: Vec<FieldChange>,
+    /// This version deleted the record.
+    pub deleted: bool,
+}
+
+/// A field a revert would take back although a later change touched it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RevertConflict {
+    pub item: Id,
+    pub title: String,
+    pub field: String,
+    /// The later version that changed it, by whom and when.
+    pub version: u32,
+    pub user: String,
+    pub at: DateTime<Utc>,
+}
+
+/// What reverting an operation does, or would do.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RevertPlan {
+    pub operation: Operation,
+    /// Each item it changes back, with the fields, from their value now to the one before.
+    pub items: Vec<(Id, String, Vec<FieldChange>)>,
+    /// Items it created, deleted by the revert.
+    pub removed: Vec<(Id, String)>,
+    /// Items it deleted, put back by the revert.
+    pub restored: Vec<(Id, String)>,
+    /// Fields changed again later: the revert is refused while there is one.
+    pub conflicts: Vec<RevertConflict>,
+}
+
+/// A version that cannot be written or read as JSON.
+fn bad(e: serde_json::Error) -> Error {
+    Error::invalid("history", format!("a version cannot be stored or read: {e}"))
+}
+
+/// The user recorded when the archive names none: the system's.
+fn default_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "archivist".to_string())
+}
+
+const USER_KEY: &str = "user";
+
+/// Fields that change on every write and say nothing an archivist would restore.
+const NOT_COMPARED: [&str; 2] = ["updated_at", "created_at"];
+
+/// Opens an operation for the rest of this transaction: the versions written until it ends
+/// belong to it.
+pub(crate) fn begin(conn: &Connection, kind: OperationKind, summary: &str, at: DateTime<Utc>) -> Result<i64> {
+    let user = store::meta_get(conn, USER_KEY)?.unwrap_or_else(default_user);
+    conn.prepare_cached("INSERT INTO operations (kind, user, at, summary) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![kind.as_str(), user, at.to_rfc3339(), summary])?;
+    let id = conn.last_insert_rowid();
+    conn.execute_batch("CREATE TEMP TABLE IF NOT EXISTS current_operation (id INTEGER NOT NULL)")?;
+    conn.execute("DELETE FROM temp.current_operation", [])?;
+    conn.execute("INSERT INTO temp.current_operation (id) VALUES (?1)", [id])?;
+    Ok(id)
+}
+
+/// An operation the archive is in: opened in the database by its first write.
+#[derive(Clone, Debug)]
+pub(crate) struct PendingOperation {
+    pub kind: OperationKind,
+    pub summary: String,
+    pub at: DateTime<Utc>,
+    pub id: Option<i64>,
+}
+
+/// Makes the archive's open operation (if any) the one this transaction's versions belong to,
+/// opening it in the database on its first write.
+pub(crate) fn resume(conn: &Connection, pending: &mut Option<PendingOperation>) -> Result<()> {
+    let Some(op) = pending else { return Ok(()) };
+    match op.id {
+        None => op.id = Some(begin(conn, op.kind, &op.summary, op.at)?),
+        Some(id) => {
+            conn.execute_batch("CREATE TEMP TABLE IF NOT EXISTS current_operation (id INTEGER NOT NULL)")?;
+            conn.execute("DELETE FROM temp.current_operation", [])?;
+            conn.execute("INSERT INTO temp.current_operation (id) VALUES (?1)", [id])?;
+        }
+    }
+    Ok(())
+}
+
+/// Ends the open operation (at every commit: the next transaction starts without one).
+pub(crate) fn end(conn: &Connection) -> Result<()> {
+    let exists: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_temp_master WHERE type = 'table' AND name = 'current_operation'",
+        [],
+        |r| r.get(0),
+    )?;
+    if exists {
+        conn.execute("DELETE FROM temp.current_operation", [])?;
+    }
+    Ok(())
+}
+
+/// The open operation, or a new "edit" when a write comes outside one.
+fn current(conn: &Connection, at: DateTime<Utc>) -> Result<i64> {
+    let open: Option<i64> = conn
+        .prepare_cached("SELECT id FROM temp.current_operation")
+        .ok()
+        .map(|mut s| s.query_row([], |r| r.get(0)).optional())
+        .transpose()?
+        .flatten();
+    match open {
+        Some(id) => Ok(id),
+        None => begin(conn, OperationKind::Edit, "", at),
+    }
+}
+
+/// The fields of `new` that differ from `old` (both JSON objects; a missing key is null).
+fn diff(old: &Value, new: &Value) -> Vec<FieldChange> {
+    let empty = serde_json::Map::new();
+    let (a, b) = (old.as_object().unwrap_or(&empty), new.as_object().unwrap_or(&empty));
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| !NOT_COMPARED.contains(&k.as_str()))
+        .filter_map(|k| {
+            let (o, n) = (a.get(k).unwrap_or(&Value::Null), b.get(k).unwrap_or(&Value::Null));
+            let same = o == n || (is_empty(o) && is_empty(n));
+            (!same).then(|| FieldChange { field: k.clone(), old: o.clone(), new: n.clone() })
+        })
+        .collect()
+}
+
+/// Null, "", [] and false are all "nothing" (an item's JSON leaves some out when empty).
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Bool(b) => !b,
+        _ => false,
+    }
+}
+
+/// Records a record's new state (`None`: deleted).
+pub(crate) fn record(
+    conn: &Connection,
+    entity: &str,
+    id: &str,
+    state: Option<&Value>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let last: Option<(u32, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT version, state FROM versions WHERE entity = ?1 AND entity_id = ?2 ORDER BY version DESC LIMIT 1",
+        )?
+        .query_row(params![entity, id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (version, changes) = match &last {
+        None => (1, Vec::new()),
+        Some((n, before)) => {
+            let before: Value =
+                before.as_deref().map(serde_json::from_str).transpose().map_err(bad)?.unwrap_or(Value::Null);
+            let changes = diff(&before, state.unwrap_or(&Value::Null));
+            // A write that changed nothing an archivist sees (a re-index after a person's
+            // protection changed) is no version.
+            if changes.is_empty() && state.is_some() && !before.is_null() {
+                return Ok(());
+            }
+            (n + 1, changes)
+        }
+    };
+    let operation = current(conn, at)?;
+    conn.prepare_cached(
+        "INSERT INTO versions (operation_id, entity, entity_id, version, at, state, changes) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        operation,
+        entity,
+        id,
+        version,
+        at.to_rfc3339(),
+        state.map(Value::to_string),
+        serde_json::to_string(&changes).map_err(bad)?,
+    ])?;
+    Ok(())
+}
+
+/// Records an item as written (its JSON, without what is never stored).
+pub(crate) fn record_item(conn: &Connection, item: &Item) -> Result<()> {
+    let mut state = serde_json::to_value(item).map_err(bad)?;
+    if let Some(o) = state.as_object_mut() {
+        o.remove("restriction");
+    }
+    record(conn, "item", &item.id.to_string(), Some(&state), item.updated_at)
+}
+
+/// Before an item made by an older version (with no history) first changes, keeps it as it
+/// was, as its first version, so that the change shows what it changed and can be undone.
+pub(crate) fn baseline_item(conn: &Connection, id: Id) -> Result<()> {
+    let has: bool = conn
+        .prepare_cached("SELECT count(*) > 0 FROM versions WHERE entity = 'item' AND entity_id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))?;
+    if has {
+        return Ok(());
+    }
+    let Some(item) = store::get_item(conn, id)? else { return Ok(()) };
+    let mut state = serde_json::to_value(&item).map_err(bad)?;
+    if let Some(o) = state.as_object_mut() {
+        o.remove("restriction");
+    }
+    let user = store::meta_get(conn, USER_KEY)?.unwrap_or_else(default_user);
+    conn.prepare_cached("INSERT INTO operations (kind, user, at, summary) VALUES ('earlier', ?1, ?2, ?3)")?
+        .execute(params![user, item.updated_at.to_rfc3339(), "As it was before the archive kept its history"])?;
+    let operation = conn.last_insert_rowid();
+    conn.prepare_cached(
+        "INSERT INTO versions (operation_id, entity, entity_id, version, at, state, changes) \
+         VALUES (?1, 'item', ?2, 1, ?3, ?4, '[]')",
+    )?
+    .execute(params![operation, id.to_string(), item.updated_at.to_rfc3339(), state.to_string()])?;
+    Ok(())
+}
+
+/// Records an item's deletion.
+pub(crate) fn record_item_deleted(conn: &Connection, id: Id, at: DateTime<Utc>) -> Result<()> {
+    record(conn, "item", &id.to_string(), None, at)
+}
+
+fn operation_from_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<(i64, String, String, String, String)> {
+    Ok((r.get(at)?, r.get(at + 1)?, r.get(at + 2)?, r.get(at + 3)?, r.get(at + 4)?))
+}
+
+fn operation(raw: (i64, String, String, String, String), changes: u64) -> Result<Operation> {
+    let (id, kind, user, at, summary) = raw;
+    Ok(Operation { id, kind: OperationKind::parse(&kind)?, user, at: parse_time(&at)?, summary, changes })
+}
+
+fn parse_time(at: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(at)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| Error::invalid("history", format!("a stored time {at:?} cannot be read: {e}")))
+}
+
+/// Every version of a record, oldest first, with the state after each.
+fn versions_of(conn: &Connection, entity: &str, id: &str) -> Result<Vec<(Version, Option<Value>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.version, v.at, v.state, v.changes, o.id, o.kind, o.user, o.at, o.summary, \
+         (SELECT count(*) FROM versions w WHERE w.operation_id = o.id) \
+         FROM versions v JOIN operations o ON o.id = v.operation_id \
+         WHERE v.entity = ?1 AND v.entity_id = ?2 ORDER BY v.version",
+    )?;
+    let rows = stmt.query_map(params![entity, id], |r| {
+        Ok((
+            r.get::<_, u32>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, String>(3)?,
+            operation_from_row(r, 4)?,
+            r.get::<_, i64>(9)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (version, at, state, changes, op, count) = row?;
+        let state: Option<Value> = state.as_deref().map(serde_json::from_str).transpose().map_err(bad)?;
+        let operation = operation(op, count as u64)?;
+        out.push((
+            Version {
+                version,
+                at: parse_time(&at)?,
+                user: operation.user.clone(),
+                operation,
+                changes: serde_json::from_str(&changes).map_err(bad)?,
+                deleted: state.is_none(),
+            },
+            state,
+        ));
+    }
+    Ok(out)
+}
+
+/// An item's title in a stored state, for lists.
+fn title_of(state: Option<&Value>) -> String {
+    state.and_then(|s| s["title"].as_str()).unwrap_or("").to_string()
+}
+
+impl Archive {
+    /// The name recorded with every change: set once per archive, the system's user until then.
+    pub fn user(&self) -> Result<String> {
+        Ok(store::meta_get(self.store.conn(), USER_KEY)?.unwrap_or_else(default_user))
+    }
+
+    pub fn set_user(&mut self, name: &str) -> Result<()> {
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() {
+            return Err(Error::invalid("user", "a user name must not be empty"));
+        }
+        self.write(|tx| store::meta_set(tx, USER_KEY, &name))
+    }
+
+    /// Runs `work` as one operation of `kind`: every version it writes, over however many
+    /// transactions, says so. Inside another operation, `work` belongs to that one.
+    pub(crate) fn operation<T>(
+        &mut self,
+        kind: OperationKind,
+        summary: &str,
+        work: impl FnOnce(&mut Archive) -> Result<T>,
+    ) -> Result<T> {
+        if self.operation.is_some() {
+            return work(self);
+        }
+        self.operation = Some(PendingOperation { kind, summary: summary.to_string(), at: self.now(), id: None });
+        let result = work(self);
+        self.operation = None;
+        result
+    }
+
+    /// An item's versions, oldest first.
+    pub fn history(&self, id: Id) -> Result<Vec<Version>> {
+        let versions = versions_of(self.store.conn(), "item", &id.to_string())?;
+        if versions.is_empty() && !store::item_exists(self.store.conn(), id)? {
+            return Err(Error::ItemNotFound { id: id.to_string() });
+        }
+        Ok(versions.into_iter().map(|(v, _)| v).collect())
+    }
+
+    /// An item as it was at `version`.
+    pub fn item_at(&self, id: Id, version: u32) -> Result<Item> {
+        let versions = versions_of(self.store.conn(), "item", &id.to_string())?;
+        let Some((_, state)) = versions.into_iter().find(|(v, _)| v.version == version) else {
+            return Err(Error::invalid("version", format!("item {id} has no version {version}")));
+        };
+        let state =
+            state.ok_or_else(|| Error::invalid("version", format!("version {version} of {id} is its deletion")))?;
+        Ok(serde_json::from_value(state).map_err(bad)?)
+    }
+
+    /// Saves an earlier version of an item again, as a new version (the history keeps every
+    /// version in between). An item deleted since comes back.
+    pub fn restore_version(&mut self, id: Id, version: u32) -> Result<Item> {
+        let mut item = self.item_at(id, version)?;
+        let exists = store::get_item(self.store.conn(), id)?.is_some();
+        item.updated_at = self.now();
+        let summary = format!("Restored version {version} of “{}”", crate::model::title_from_text(&item.title));
+        self.operation(OperationKind::Restore, &summary, |archive| {
+            if exists {
+                archive.update_item(item)
+            } else {
+                archive.add_item(item.clone())?;
+                archive.get(id)
+            }
+        })
+    }
+
+    /// The operations, newest first, since a time, by a user or of a kind.
+    pub fn log(
+        &self,
+        since: Option<DateTime<Utc>>,
+        user: Option<&str>,
+        kind: Option<OperationKind>,
+    ) -> Result<Vec<Operation>> {
+        let mut stmt = self.store.conn().prepare(
+            "SELECT o.id, o.kind, o.user, o.at, o.summary, count(v.id) FROM operations o \
+             JOIN versions v ON v.operation_id = o.id GROUP BY o.id ORDER BY o.id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((operation_from_row(r, 0)?, r.get::<_, i64>(5)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (raw, count) = row?;
+            let op = operation(raw, count as u64)?;
+            let keep = since.is_none_or(|s| op.at >= s)
+                && user.is_none_or(|u| store::name_key(u) == store::name_key(&op.user))
+                && kind.is_none_or(|k| k == op.kind);
+            if keep {
+                out.push(op);
+            }
+        }
+        Ok(out)
+    }
+
+    /// What reverting an operation would do: each item it changed back to what it was before,
+    /// and every field a later change touched again (a conflict: the revert is refused).
+    pub fn revert_plan(&self, operation_id: i64) -> Result<RevertPlan> {
+        let conn = self.store.conn();
+        let op = self
+            .log(None, None, None)?
+            .into_iter()
+            .find(|o| o.id == operation_id)
+            .ok_or_else(|| Error::invalid("operation", format!("no operation {operation_id}")))?;
+        let mut stmt = conn.prepare(
+            "SELECT entity_id, version FROM versions WHERE operation_id = ?1 AND entity = 'item' ORDER BY id",
+        )?;
+        let touched: Vec<(String, u32)> =
+            stmt.query_map([operation_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let mut plan = RevertPlan {
+            operation: op,
+            items: Vec::new(),
+            removed: Vec::new(),
+            restored: Vec::new(),
+            conflicts: Vec::new(),
+        };
+        for (id, version) in touched {
+            let versions = versions_of(conn, "item", &id)?;
+            let item_id: Id = id.parse().map_err(|_| Error::ItemNotFound { id: id.clone() })?;
+            let Some(at) = versions.iter().position(|(v, _)| v.version == version) else { continue };
+            let before = at.checked_sub(1).and_then(|i| versions[i].1.clone());
+            let (this, after) = (&versions[at], &versions[at + 1..]);
+            let now = versions.last().and_then(|(_, s)| s.clone());
+            let title = title_of(this.1.as_ref().or(before.as_ref()));
+            // Which fields this operation changed (all of them when it created or deleted).
+            let fields: Vec<String> = if before.is_none() || this.1.is_none() {
+                Vec::new()
+            } else {
+                this.0.changes.iter().map(|c| c.field.clone()).collect()
+            };
+            for (later, _) in after {
+                let clash = if fields.is_empty() {
+                    later.changes.first().map(|c| c.field.clone()).or_else(|| Some("the whole record".to_string()))
+                } else {
+                    later.changes.iter().find(|c| fields.contains(&c.field)).map(|c| c.field.clone())
+                };
+                if let Some(field) = clash {
+                    plan.conflicts.push(RevertConflict {
+                        item: item_id,
+                        title: title.clone(),
+                        field,
+                        version: later.version,
+                        user: later.user.clone(),
+                        at: later.at,
+                    });
+                    break;
+                }
+            }
+            match (&before, &this.1) {
+                (None, Some(_)) => plan.removed.push((item_id, title)),
+                (Some(_), None) => plan.restored.push((item_id, title)),
+                (Some(before), Some(_)) => {
+                    let current = now.clone().unwrap_or(Value::Null);
+                    let back: Vec<FieldChange> = fields
+                        .iter()
+                        .map(|f| FieldChange {
+                            field: f.clone(),
+                            old: current.get(f).cloned().unwrap_or(Value::Null),
+                            new: before.get(f).cloned().unwrap_or(Value::Null),
+                        })
+                        .collect();
+                    plan.items.push((item_id, title, back));
+                }
+                (None, None) => {}
+            }
+        }
+        Ok(plan)
+    }
+
+    /// Reverts an operation as a new one: refused, naming the first conflict, when a later
+    /// change touched what it would take back.
+    pub fn revert_operation(&mut self, operation_id: i64) -> Result<RevertPlan> {
+        let plan = self.revert_plan(operation_id)?;
+        if let Some(c) = plan.conflicts.first() {
+            return Err(Error::RevertConflict {
+                operation: operation_id,
+                item: c.item.to_string(),
+                title: c.title.clone(),
+                field: c.field.clone(),
+                version: c.version,
+                user: c.user.clone(),
+                at: c.at.format("%Y-%m-%d %H:%M").to_string(),
+            });
+        }
+        let summary = format!("Reverted “{}”", plan.operation.summary_or_kind());
+        let now = self.now();
+        self.operation(OperationKind::Revert, &summary, |archive| {
+            for (id, _, fields) in &plan.items {
+                let mut current = serde_json::to_value(archive.get(*id)?).map_err(bad)?;
+                if let Some(o) = current.as_object_mut() {
+                    for f in fields {
+                        o.insert(f.field.clone(), f.new.clone());
+                    }
+                }
+                let mut item: Item = serde_json::from_value(current).map_err(bad)?;
+                item.updated_at = now;
+                archive.update_item(item)?;
+            }
+            for (id, _) in &plan.removed {
+                archive.delete(*id)?;
+            }
+            for (id, _) in &plan.restored {
+                let versions = versions_of(archive.store.conn(), "item", &id.to_string())?;
+                let last = versions.iter().rev().find_map(|(_, s)| s.clone());
+                if let Some(state) = last {
+                    let mut item: Item = serde_json::from_value(state).map_err(bad)?;
+                    item.updated_at = now;
+                    archive.add_item(item)?;
+                }
+            }
+            Ok(())
+        })?;
+        Ok(plan)
+    }
+}
+
+impl Operation {
+    fn summary_or_kind(&self) -> String {
+        if self.summary.is_empty() { format!("{} {}", self.kind.as_str(), self.id) } else { self.summary.clone() }
+    }
+}
+
+/// Removes every version of these items, and any operation left with none (a purge).
+pub(crate) fn forget_items(conn: &Connection, ids: &[Id]) -> Result<()> {
+    let mut stmt = conn.prepare_cached("DELETE FROM versions WHERE entity = 'item' AND entity_id = ?1")?;
+    for id in ids {
+        stmt.execute([id.to_string()])?;
+    }
+    // People and places the purge dropped (nothing else used them) leave the history too.
+    conn.execute(
+        "DELETE FROM versions WHERE (entity = 'person' AND entity_id NOT IN (SELECT name_key FROM persons)) \
+         OR (entity = 'place' AND entity_id NOT IN (SELECT id FROM places))",
+        [],
+    )?;
+    drop_empty_operations(conn)
+}
+
+/// Replaces a purged name in every stored version (other records may have named the person):
+/// folded text that holds it, in any case or accents, becomes "[purged]".
+pub(crate) fn forget_name(conn: &Connection, name: &str) -> Result<()> {
+    let needle = crate::export::site::fold(name);
+    if needle.trim().is_empty() {
+        return Ok(());
+    }
+    let mut rows: Vec<(i64, Option<String>, String)> = conn
+        .prepare("SELECT id, state, changes FROM versions")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.retain(|(_, state, changes)| {
+        crate::export::site::fold(state.as_deref().unwrap_or("")).contains(&needle)
+            || crate::export::site::fold(changes).contains(&needle)
+    });
+    for (id, state, changes) in rows {
+        let scrub = |text: &str| -> Result<String> {
+            let value: Value = serde_json::from_str(text).map_err(bad)?;
+            Ok(scrub_value(value, &needle).to_string())
+        };
+        let state = state.as_deref().map(scrub).transpose()?;
+        conn.execute(
+            "UPDATE versions SET state = ?2, changes = ?3 WHERE id = ?1",
+            params![id, state, scrub(&changes)?],
+        )?;
+    }
+    let summaries: Vec<(i64, String)> = conn
+        .prepare("SELECT id, summary FROM operations")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, summary) in summaries {
+        if crate::export::site::fold(&summary).contains(&needle) {
+            conn.execute("UPDATE operations SET summary = '[purged]' WHERE id = ?1", [id])?;
+        }
+    }
+    Ok(())
+}
+
+fn scrub_value(value: Value, needle: &str) -> Value {
+    match value {
+        Value::String(s) if crate::export::site::fold(&s).contains(needle) => Value::String("[purged]".to_string()),
+        Value::Array(a) => Value::Array(a.into_iter().map(|v| scrub_value(v, needle)).collect()),
+        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, scrub_value(v, needle))).collect()),
+        other => other,
+    }
+}
+
+fn drop_empty_operations(conn: &Connection) -> Result<()> {
+    conn.execute("DELETE FROM operations WHERE id NOT IN (SELECT DISTINCT operation_id FROM versions)", [])?;
+    Ok(())
+}
+
+/// The history of these items, for an archival BagIt transfer: every version, with its
+/// operation.
+pub fn of_items(archive: &Archive, ids: &[Id]) -> Result<BTreeMap<String, Vec<Version>>> {
+    let mut out = BTreeMap::new();
+    for id in ids {
+        let versions = versions_of(archive.store.conn(), "item", &id.to_string())?;
+        if !versions.is_empty() {
+            out.insert(id.to_string(), versions.into_iter().map(|(v, _)| v).collect());
+        }
+    }
+    Ok(out)
+}
