@@ -321,11 +321,26 @@ pub(crate) fn record(
 
 /// Records an item as written (its JSON, without what is never stored).
 pub(crate) fn record_item(conn: &Connection, item: &Item) -> Result<()> {
+    let id = item.id.to_string();
+    // A new item (an import's): its JSON straight to text, no comparison to make.
+    let known: bool = conn
+        .prepare_cached("SELECT count(*) > 0 FROM versions WHERE entity = 'item' AND entity_id = ?1")?
+        .query_row([&id], |r| r.get(0))?;
+    if !known && item.restriction.is_none() {
+        let operation = current(conn, item.updated_at)?;
+        let state = serde_json::to_string(item).map_err(bad)?;
+        conn.prepare_cached(
+            "INSERT INTO versions (operation_id, entity, entity_id, version, at, state, changes) \
+             VALUES (?1, 'item', ?2, 1, ?3, ?4, '[]')",
+        )?
+        .execute(params![operation, id, item.updated_at.to_rfc3339(), state])?;
+        return Ok(());
+    }
     let mut state = serde_json::to_value(item).map_err(bad)?;
     if let Some(o) = state.as_object_mut() {
         o.remove("restriction");
     }
-    record(conn, "item", &item.id.to_string(), Some(&state), item.updated_at)
+    record(conn, "item", &id, Some(&state), item.updated_at)
 }
 
 /// Before an item made by an older version (with no history) first changes, keeps it as it

@@ -44,6 +44,8 @@ fn export_bindings() {
     export::<walkout::Person>(&config);
     export::<walkout::Place>(&config);
     export::<walkout::map::Spread>(&config);
+    export::<walkout::history::Version>(&config);
+    export::<walkout::history::RevertPlan>(&config);
     export::<walkout::Event>(&config);
     export::<walkout::Collection>(&config);
     export::<walkout::ingest::ImportProgress>(&config);

@@ -11,6 +11,7 @@ mod choosers;
 mod commands;
 mod edits;
 mod error;
+mod history;
 mod ocr;
 mod privacy;
 mod ready;
@@ -68,6 +69,11 @@ fn main() -> anyhow::Result<()> {
             commands::list_people,
             commands::list_places,
             commands::spread,
+            history::item_history,
+            history::restore_version,
+            history::activity,
+            history::revert_plan,
+            history::revert_operation,
             commands::locate_place,
             commands::list_events,
             commands::list_collections,

@@ -49,3 +49,8 @@ export function tn(base: string, count: number, params: Record<string, string | 
 export function formatNumber(value: number): string {
   return new Intl.NumberFormat(current).format(value);
 }
+
+/** A moment (an RFC 3339 time) as a date and time in the reader's locale. */
+export function formatDateTime(at: string): string {
+  return new Intl.DateTimeFormat(current, { dateStyle: "medium", timeStyle: "short" }).format(new Date(at));
+}

@@ -16,6 +16,10 @@ import type {
   ImportReport,
   Item,
   NewQuote,
+  Operation,
+  OperationKind,
+  RevertPlan,
+  Version,
   Person,
   Gps,
   Place,
@@ -63,6 +67,15 @@ export const ipc = {
   listPlaces: () => invoke<Place[]>("list_places"),
   /** Where and when a search's matches are (the timeline and the map). */
   spread: (request: SearchRequest, unit: TimeUnit) => invoke<Spread>("spread", { request, unit }),
+  /** An item's versions, oldest first (refused in the reading room). */
+  itemHistory: (id: string) => invoke<Version[]>("item_history", { id }),
+  /** Saves an earlier version again, as the newest. */
+  restoreVersion: (id: string, version: number) => invoke<Item>("restore_version", { id, version }),
+  /** The archive's operations, newest first. */
+  activity: (since: string | null, user: string | null, kind: OperationKind | null) =>
+    invoke<Operation[]>("activity", { since, user, kind }),
+  revertPlan: (operation: number) => invoke<RevertPlan>("revert_plan", { operation }),
+  revertOperation: (operation: number) => invoke<RevertPlan>("revert_operation", { operation }),
   /** Sets or clears a place's coordinates; returns the ones it had (for undo). */
   locatePlace: (name: string, gps: Gps | null) => invoke<Gps | null>("locate_place", { name, gps }),
   listEvents: () => invoke<Event[]>("list_events"),

@@ -15,7 +15,12 @@ export type BrowseKind = "tags" | "people" | "places" | "events";
 export type Layout = "grid" | "list";
 
 /** What the list column shows. */
-export type View = { kind: "library" } | { kind: "collection"; name: string } | { kind: "browse"; what: BrowseKind };
+export type View =
+  | { kind: "library" }
+  | { kind: "collection"; name: string }
+  | { kind: "browse"; what: BrowseKind }
+  /** The archive's edit history: operations, and reverting one. */
+  | { kind: "activity" };
 
 export interface Filters {
   kind: ItemKind | null;
@@ -361,7 +366,7 @@ class Library {
   show(view: View, kind: ItemKind | null = null): void {
     this.reading = null;
     this.view = view;
-    if (view.kind !== "browse") {
+    if (view.kind !== "browse" && view.kind !== "activity") {
       this.filters = { ...this.filters, kind };
       this.schedule();
     }
