@@ -216,3 +216,29 @@ fn the_cli_shows_history_and_the_log_and_reverts() {
     let bad = run(&root, &["revert", &id]);
     assert!(!bad.status.success());
 }
+
+#[test]
+fn an_archival_bagit_carries_the_history_and_a_public_one_never_does() {
+    use walkout::export::{self, ExportOptions, Format};
+    let dir = temp();
+    let mut archive = Archive::create(&dir.path().join("a")).unwrap();
+    let id = quote(&mut archive, "We will not be moved", "Lee");
+    set(&mut archive, id, "context", "an earlier note that was taken out");
+    set(&mut archive, id, "context", "said at the gate");
+    let public = dir.path().join("public");
+    export::export(&archive, Format::Bagit, &ExportOptions::default(), &public).unwrap();
+    assert!(!public.join("data/history.json").exists());
+    assert_eq!(files_containing(&public, b"taken out"), Vec::<String>::new(), "no earlier version leaves");
+
+    let archival = dir.path().join("archival");
+    let options = ExportOptions { originals: true, include_restricted: true, ..Default::default() };
+    export::export(&archive, Format::Bagit, &options, &archival).unwrap();
+    let history: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(archival.join("data/history.json")).unwrap()).unwrap();
+    let versions = history[id.to_string()].as_array().expect("the item's versions");
+    assert_eq!(versions.len(), 3);
+    assert_eq!(versions[2]["changes"][0]["old"], "an earlier note that was taken out");
+    // The bag's manifests cover it: it is payload like the rest.
+    let manifest = std::fs::read_to_string(archival.join("manifest-sha256.txt")).unwrap();
+    assert!(manifest.contains("data/history.json"), "{manifest}");
+}

@@ -9,6 +9,8 @@
 //! data/walkout-export.json          the lossless JSON export (what `walkout import` reads)
 //! data/items.csv                    the CSV export, for Omeka S
 //! data/items.jsonld                 the JSON-LD export
+//! data/history.json                every version of each item, with its operation: only in an
+//!                                   archival transfer (`--originals`), never in a public bag
 //! data/files/<sha256>               the files: photos cleaned (no metadata, redactions burned
 //!                                   in) unless the export ships originals; PDFs and pages as stored
 //! ```
@@ -64,6 +66,9 @@ pub(crate) fn refuse_existing(out: &Path, zip: bool) -> Result<()> {
     Ok(())
 }
 
+/// The items' edit history in an archival bag.
+pub const HISTORY_FILE: &str = "history.json";
+
 fn write_bag(archive: &Archive, options: &ExportOptions, bag: &Path) -> Result<ExportReport> {
     let (selection, restricted) = (&options.selection, options.include_restricted);
     let data = bag.join(DATA_DIR);
@@ -73,6 +78,15 @@ fn write_bag(archive: &Archive, options: &ExportOptions, bag: &Path) -> Result<E
     write_file(&data.join(json::FILE_NAME), json::to_bytes(&json::document(archive, &items, options.originals)?)?)?;
     write_file(&data.join(csv::FILE_NAME), csv::to_csv(&items)?)?;
     write_file(&data.join(jsonld::FILE_NAME), jsonld::to_bytes(&jsonld::document(archive, &items)?)?)?;
+    // An archival transfer (the originals, not for publication) carries the items' history:
+    // earlier versions hold what a public export takes out (names, notes, GPS).
+    if options.originals {
+        let ids: Vec<_> = items.iter().map(|i| i.id).collect();
+        let history = crate::history::of_items(archive, &ids)?;
+        let bytes = serde_json::to_vec_pretty(&history)
+            .map_err(|e| crate::error::Error::invalid("history", format!("cannot be written: {e}")))?;
+        write_file(&data.join(HISTORY_FILE), bytes)?;
+    }
 
     let payload = files_under(bag, &data)?;
     let mut octets = 0;
