@@ -89,17 +89,15 @@ pub enum Error {
     WalNotEmptied { path: PathBuf },
     /// Reverting an operation would undo a change made after it.
     #[error(
-        "cannot revert operation {operation}: “{title}” ({item}) had its {field} changed again later (version {version}, by {user} on {at}); restore that item's version by hand, or revert the later change first"
+        "cannot revert operation {operation}: “{title}” ({item}) had its {field} changed again later (version {version}, by {user} on {at}); restore that item's version by hand, or revert the later change first",
+        title = .conflict.title,
+        item = .conflict.item,
+        field = .conflict.field,
+        version = .conflict.version,
+        user = .conflict.user,
+        at = .conflict.at.format("%Y-%m-%d %H:%M")
     )]
-    RevertConflict {
-        operation: i64,
-        item: String,
-        title: String,
-        field: String,
-        version: u32,
-        user: String,
-        at: String,
-    },
+    RevertConflict { operation: i64, conflict: Box<crate::history::RevertConflict> },
     /// The text recogniser cannot run on this machine.
     #[error(
         "cannot read text in images: {reason}; install Tesseract with its English and Spanish data (Debian: tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa)"

@@ -480,7 +480,7 @@ impl Archive {
         };
         let state =
             state.ok_or_else(|| Error::invalid("version", format!("version {version} of {id} is its deletion")))?;
-        Ok(serde_json::from_value(state).map_err(bad)?)
+        serde_json::from_value(state).map_err(bad)
     }
 
     /// Saves an earlier version of an item again, as a new version (the history keeps every
@@ -605,15 +605,7 @@ impl Archive {
     pub fn revert_operation(&mut self, operation_id: i64) -> Result<RevertPlan> {
         let plan = self.revert_plan(operation_id)?;
         if let Some(c) = plan.conflicts.first() {
-            return Err(Error::RevertConflict {
-                operation: operation_id,
-                item: c.item.to_string(),
-                title: c.title.clone(),
-                field: c.field.clone(),
-                version: c.version,
-                user: c.user.clone(),
-                at: c.at.format("%Y-%m-%d %H:%M").to_string(),
-            });
+            return Err(Error::RevertConflict { operation: operation_id, conflict: Box::new(c.clone()) });
         }
         let summary = format!("Reverted “{}”", plan.operation.summary_or_kind());
         let now = self.now();
