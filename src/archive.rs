@@ -257,6 +257,7 @@ impl Archive {
         }
         let today = self.now().date_naive();
         let from = self.index.applied_seq();
+        self.index.set_choice_fields(crate::templates::choice_keys(self.store.conn())?);
         let (conn, index) = (self.store.conn(), &mut self.index);
         let mut policy = privacy::StoredPolicy::lazy(conn, today);
         let mut present = HashSet::new();
@@ -424,6 +425,7 @@ impl Archive {
         let newest = store::last_change(self.store.conn())?;
         let mut count = 0;
         let today = self.now().date_naive();
+        self.index.set_choice_fields(crate::templates::choice_keys(self.store.conn())?);
         let (conn, index) = (self.store.conn(), &mut self.index);
         let mut policy = privacy::StoredPolicy::everyone(conn, today)?;
         store::for_each_item(conn, |item| {

@@ -25,6 +25,7 @@ pub mod purge;
 pub mod reading_room;
 pub mod search;
 pub mod store;
+pub mod templates;
 pub mod timeline;
 pub mod undo;
 

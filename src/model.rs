@@ -223,6 +223,13 @@ pub struct Item {
     /// Searched like the other text; leaves the archive through the same policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ocr_text: Option<String>,
+    /// The archive's template whose fields it fills, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// The values of its template's fields, by field key, as text (a date as EDTF, a number as
+    /// written, a choice as one of its options, a person or place by name, a link as a URL).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub custom: std::collections::BTreeMap<String, String>,
     /// Why the item is kept back, in an export that carries it anyway (`--include-restricted`):
     /// its `sensitivity` there is the effective one, and this says why, naming nobody. Never
     /// stored; empty in the archive itself.
@@ -375,6 +382,8 @@ impl Item {
             people: Vec::new(),
             redactions: Vec::new(),
             ocr_text: None,
+            template: None,
+            custom: Default::default(),
             restriction: None,
             details,
         }
@@ -450,6 +459,14 @@ impl Item {
             ("caption", ItemDetails::Photo(p)) => p.caption = opt(),
             // The words read in a photo or a scanned page (an archive's correction of the OCR).
             ("ocr_text" | "ocr", ItemDetails::Photo(_) | ItemDetails::Article(_)) => self.ocr_text = opt(),
+            ("template", _) => self.template = opt(),
+            (custom, _) if custom.starts_with("custom.") => {
+                let key = custom["custom.".len()..].to_string();
+                match opt() {
+                    Some(v) => self.custom.insert(key, v),
+                    None => self.custom.remove(&key),
+                };
+            }
             ("headline", ItemDetails::Article(a)) => {
                 a.headline = required(field, value)?;
                 self.title = a.headline.clone();

@@ -49,6 +49,8 @@ pub struct SearchRequest {
     pub place: Option<String>,
     /// Only items of this event (by name, any case).
     pub event: Option<String>,
+    /// Only items whose template fields hold these values (field key → value, any case).
+    pub custom: BTreeMap<String, String>,
     /// Only items whose date overlaps this year.
     pub year: Option<i32>,
     /// Only items whose date overlaps from the start of this date onward.
@@ -75,6 +77,7 @@ impl Default for SearchRequest {
             speaker: None,
             place: None,
             event: None,
+            custom: BTreeMap::new(),
             year: None,
             from: None,
             to: None,

@@ -38,6 +38,7 @@ mod privacy_attacks_purge;
 mod privacy_attacks_suggestions;
 mod round_trip;
 mod search;
+mod templates;
 mod thumbnails;
 mod timeline;
 mod undo;

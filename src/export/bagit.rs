@@ -76,7 +76,7 @@ fn write_bag(archive: &Archive, options: &ExportOptions, bag: &Path) -> Result<E
     let files = ship_files(archive, &mut items, &mut left_out, &data.join(csv::FILES_DIR), options)?;
     let report = ExportReport { exported: items.len() as u64, files, left_out, originals: options.originals };
     write_file(&data.join(json::FILE_NAME), json::to_bytes(&json::document(archive, &items, options.originals)?)?)?;
-    write_file(&data.join(csv::FILE_NAME), csv::to_csv(&items)?)?;
+    write_file(&data.join(csv::FILE_NAME), csv::to_csv(&items, &crate::templates::by_key(archive)?)?)?;
     write_file(&data.join(jsonld::FILE_NAME), jsonld::to_bytes(&jsonld::document(archive, &items)?)?)?;
     // An archival transfer (the originals, not for publication) carries the items' history:
     // earlier versions hold what a public export takes out (names, notes, GPS).

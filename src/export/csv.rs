@@ -9,6 +9,7 @@
 //! `walkout:redactions` holds a photo's boxes to black out as a JSON array. What leaves has
 //! passed `export::select` (pseudonyms, no photo GPS).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use chrono::SecondsFormat;
@@ -71,6 +72,7 @@ pub const COLUMNS: &[&str] = &[
     "walkout:body",
     "walkout:ocr_text",
     "walkout:date_rule",
+    "walkout:template",
 ];
 
 /// Writes `out/items.csv` and `out/files/`.
@@ -78,18 +80,37 @@ pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<
     let (mut items, mut left_out) =
         select_for(archive, &options.selection, options.include_restricted, super::purpose(options))?;
     let files = ship_files(archive, &mut items, &mut left_out, &out.join(FILES_DIR), options)?;
-    write_file(&out.join(FILE_NAME), to_csv(&items)?)?;
+    write_file(&out.join(FILE_NAME), to_csv(&items, &crate::templates::by_key(archive)?)?)?;
     super::log_export(archive, "csv", out, &items)?;
     Ok(ExportReport { exported: items.len() as u64, files, left_out, originals: options.originals })
 }
 
 /// The CSV text of `items`, header first.
-pub fn to_csv(items: &[Item]) -> Result<Vec<u8>> {
+pub fn to_csv(items: &[Item], templates: &BTreeMap<String, crate::templates::Template>) -> Result<Vec<u8>> {
     let mut writer = ::csv::WriterBuilder::new().from_writer(Vec::new());
     let failed = |e: ::csv::Error| Error::invalid("csv export", e.to_string());
-    writer.write_record(COLUMNS).map_err(failed)?;
-    for item in items {
-        writer.write_record(row(item)).map_err(failed)?;
+    // Template fields: a column per term (or `walkout:<key>` when a field maps to none), after
+    // Walkout's own; a term that is one of the fixed columns adds to that column's cell.
+    let terms: Vec<Vec<(String, String)>> = items.iter().map(|i| crate::templates::terms_of(templates, i)).collect();
+    let extra: BTreeSet<String> =
+        terms.iter().flatten().map(|(t, _)| t.clone()).filter(|t| !COLUMNS.contains(&t.as_str())).collect();
+    let extra: Vec<String> = extra.into_iter().collect();
+    let mut header: Vec<&str> = COLUMNS.to_vec();
+    header.extend(extra.iter().map(String::as_str));
+    writer.write_record(&header).map_err(failed)?;
+    for (item, terms) in items.iter().zip(&terms) {
+        let mut cells = row(item);
+        cells.extend(extra.iter().map(|_| String::new()));
+        for (term, value) in terms {
+            if let Some(at) = header.iter().position(|h| h == term) {
+                let cell = &mut cells[at];
+                if !cell.is_empty() {
+                    cell.push(SEPARATOR);
+                }
+                cell.push_str(value);
+            }
+        }
+        writer.write_record(cells).map_err(failed)?;
     }
     writer.into_inner().map_err(|e| Error::invalid("csv export", e.to_string()))
 }
@@ -164,6 +185,7 @@ pub fn row(item: &Item) -> Vec<String> {
     // The words read in the photo or page (after the policy: names replaced, redacted words out).
     cells.push(text(&item.ocr_text));
     cells.push(article.and_then(|a| a.date_rule).map(|r| r.as_str().to_string()).unwrap_or_default());
+    cells.push(text(&item.template));
     debug_assert_eq!(cells.len(), COLUMNS.len());
     cells
 }

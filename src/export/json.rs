@@ -43,6 +43,9 @@ pub struct ExportDocument {
     /// Collections, with only the exported items, in order.
     #[serde(default)]
     pub collections: Vec<Collection>,
+    /// The templates the items fill (absent in exports written before this field).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub templates: Vec<crate::templates::Template>,
     /// What the photo files under `files/` are (absent in exports written before this field).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo_files: Option<PhotoFiles>,
@@ -98,10 +101,17 @@ pub fn document(archive: &Archive, items: &[Item], originals: bool) -> Result<Ex
     // Events' and collections' descriptions are free text too: names in them are replaced.
     let mut names = crate::privacy::Disclosure::new(archive, false, crate::privacy::Purpose::Public)?;
     let mut scrub = |text: Option<String>| if originals { text } else { text.map(|t| names.scrub(&t)) };
+    let used: std::collections::BTreeSet<String> =
+        items.iter().filter_map(|i| i.template.as_deref()).map(crate::store::name_key).collect();
     let doc = ExportDocument {
         format: FORMAT.to_string(),
         version: 1,
         exported_at: archive.now(),
+        templates: archive
+            .templates()?
+            .into_iter()
+            .filter(|t| used.contains(&crate::store::name_key(&t.name)))
+            .collect(),
         people: archive
             .people()?
             .into_iter()

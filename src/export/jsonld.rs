@@ -136,6 +136,7 @@ struct Entities {
 
 /// The JSON-LD document of `items` (already through `select`), with the nodes they point to.
 pub fn document(archive: &Archive, items: &[Item]) -> Result<Value> {
+    let templates = crate::templates::by_key(archive)?;
     // Events' and collections' descriptions are free text too: names in them are replaced.
     let mut names = crate::privacy::Disclosure::new(archive, false, crate::privacy::Purpose::Public)?;
     let entities = Entities {
@@ -190,7 +191,9 @@ pub fn document(archive: &Archive, items: &[Item]) -> Result<Value> {
         graph.push(value);
     }
     for item in items {
-        graph.push(item_node(item, &entities, &collection_ids, &ids, &mut used));
+        let mut node = item_node(item, &entities, &collection_ids, &ids, &mut used);
+        add_template_terms(&mut node, &templates, item);
+        graph.push(node);
     }
     for (key, id) in &entities.people {
         if let Some(name) = used.people.get(key) {
@@ -236,6 +239,22 @@ fn person(name: &str, entities: &Entities, used: &mut Used) -> Value {
             node(id)
         }
         None => json!({ "@type": "Person", "name": name }),
+    }
+}
+
+/// A template's fields mapped to standard terms, as properties of the item's node (a value
+/// beside one the node has under the same term makes a list); unmapped fields stay in the JSON
+/// export only.
+fn add_template_terms(node: &mut Value, templates: &BTreeMap<String, crate::templates::Template>, item: &Item) {
+    for (term, value) in crate::templates::terms_of(templates, item) {
+        if crate::templates::term_iri(&term).is_none() {
+            continue;
+        }
+        match node.get_mut(&term) {
+            None => node[&term] = json!(value),
+            Some(Value::Array(list)) => list.push(json!(value)),
+            Some(other) => *other = json!([other.clone(), value]),
+        }
     }
 }
 

@@ -35,12 +35,13 @@ use crate::search::{Facets, SearchRequest, SortOrder};
 use crate::store::name_key;
 
 /// Bump when the schema or the analyzers change: older indexes are then rebuilt.
-const SCHEMA_VERSION: u32 = 4;
+const SCHEMA_VERSION: u32 = 5;
 const WRITER_MEMORY: usize = 96 * 1024 * 1024;
 /// How many facet values a search reports for the open-ended facets (tags, places, speakers).
 const FACET_VALUES: usize = 30;
 /// The facets every search reports.
-pub const FACET_NAMES: [&str; 5] = ["kind", "tag", "year", "place", "speaker"];
+/// `custom` counts the values of templates' choice fields, as `key=value`.
+pub const FACET_NAMES: [&str; 6] = ["kind", "tag", "year", "place", "speaker", "custom"];
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -55,7 +56,9 @@ struct Fields {
     sensitivity: Field,
     date_lo: Field,
     date_hi: Field,
-    facets: [Field; 5],
+    facets: [Field; 6],
+    /// Template field values, as `key=folded value`, for filters.
+    custom: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -75,6 +78,7 @@ fn schema() -> (Schema, Fields) {
     let speaker = b.add_text_field("speaker", STRING);
     let place = b.add_text_field("place", STRING);
     let event = b.add_text_field("event", STRING);
+    let custom = b.add_text_field("custom", STRING);
     let sensitivity = b.add_text_field("sensitivity", STRING);
     let date_lo = b.add_i64_field("date_lo", INDEXED | FAST);
     let date_hi = b.add_i64_field("date_hi", INDEXED | FAST);
@@ -96,6 +100,7 @@ fn schema() -> (Schema, Fields) {
         place,
         event,
         sensitivity,
+        custom,
         date_lo,
         date_hi,
         facets,
@@ -155,6 +160,8 @@ pub struct SearchIndex {
     applied: i64,
     dir: PathBuf,
     facet_cache: facets::FacetCache,
+    /// The keys of the templates' choice fields: their values are counted as a facet.
+    choice_fields: std::collections::HashSet<String>,
 }
 
 impl SearchIndex {
@@ -239,6 +246,7 @@ impl SearchIndex {
             applied,
             dir: dir.to_path_buf(),
             facet_cache: Default::default(),
+            choice_fields: Default::default(),
         })
     }
 
@@ -329,6 +337,11 @@ impl SearchIndex {
         Ok(ids)
     }
 
+    /// The template fields whose values are counted as the `custom` facet (choice fields).
+    pub fn set_choice_fields(&mut self, keys: std::collections::HashSet<String>) {
+        self.choice_fields = keys;
+    }
+
     /// Reloads the reader (for read-only opens that want the writer's latest commit).
     pub fn refresh(&self) -> Result<()> {
         Ok(self.reader.reload()?)
@@ -374,6 +387,12 @@ impl SearchIndex {
         }
         if let Some(event) = &item.event {
             doc.add_text(f.event, name_key(event));
+        }
+        for (key, value) in &item.custom {
+            doc.add_text(f.custom, format!("{key}={}", name_key(value)));
+            if self.choice_fields.contains(key) {
+                doc.add_text(f.facets[5], format!("{key}={}", value.trim()));
+            }
         }
         let schema = self.index.schema();
         if let ItemDetails::Photo(photo) = &item.details
@@ -484,6 +503,9 @@ impl SearchIndex {
         if let Some(event) = &request.event {
             filters.push(exact(f.event, &name_key(event)));
         }
+        for (key, value) in &request.custom {
+            filters.push(exact(f.custom, &format!("{key}={}", name_key(value))));
+        }
         if let Some(max) = request.max_sensitivity {
             match max {
                 Sensitivity::Public => filters.push(exact(f.sensitivity, "public")),
@@ -582,7 +604,7 @@ fn run(
     let total = count.extract(&mut fruits) as u64;
     let mut facets = BTreeMap::new();
     for (i, (name, counts)) in FACET_NAMES.iter().zip(facet_counts.extract(&mut fruits)).enumerate() {
-        let limit = (!matches!(*name, "kind" | "year")).then_some(FACET_VALUES);
+        let limit = (!matches!(*name, "kind" | "year" | "custom")).then_some(FACET_VALUES);
         facets.insert(name.to_string(), tables.top(i, &counts, limit).into_iter().collect());
     }
     let mut hits = Vec::with_capacity(addresses.len());
@@ -639,5 +661,6 @@ fn searchable_text(item: &Item) -> Vec<String> {
         parts.extend(a.authors.iter().cloned());
     }
     parts.extend(item.tags.iter().cloned());
+    parts.extend(item.custom.values().cloned());
     parts
 }

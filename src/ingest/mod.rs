@@ -387,6 +387,10 @@ impl Archive {
             for (sha, size, media) in &batch.blobs {
                 store::insert_blob(tx, sha, *size, media, now)?;
             }
+            // An export's templates first: its items are checked against them.
+            for doc in &batch.exports {
+                crate::templates::save_all(tx, &doc.templates)?;
+            }
             for item in &batch.items {
                 store::insert_item(tx, item)?;
             }

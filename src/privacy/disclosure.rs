@@ -209,6 +209,9 @@ impl<'a> Disclosure<'a> {
         fields.extend(item.tags.iter_mut());
         fields.extend(item.redactions.iter_mut().filter_map(|r| r.label.as_mut()));
         fields.extend(item.ocr_text.as_mut());
+        // A template's fields (a person field names someone): names that may not be used become
+        // pseudonyms there too.
+        fields.extend(item.custom.values_mut());
         match &mut item.details {
             ItemDetails::Quote(q) => {
                 fields.push(&mut q.text);

@@ -54,15 +54,17 @@ pub fn changed_since(conn: &Connection, seq: i64) -> Result<(Vec<Id>, i64)> {
 
 /// Inserts a new item with its links, and records the change.
 pub fn insert_item(conn: &Connection, item: &Item) -> Result<()> {
+    crate::templates::check_item(conn, item)?;
     let refs = resolve_refs(conn, item)?;
     conn.prepare_cached(
         "INSERT INTO items (id, kind, title, date, date_sort, place_id, event_id, description, language, \
          source, credit, rights, sensitivity, consent, demo, created_at, updated_at, text, speaker_id, role, \
          context, source_item_id, translation, sha256, file_name, width, height, format, taken_at, gps_lat, \
          gps_lon, camera, orientation, caption, headline, outlet, url, body, fingerprint, description_public, \
-         ocr_text, date_rule) \
+         ocr_text, date_rule, template, custom) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
-         ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42)",
+         ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, \
+         ?43, ?44)",
     )?
     .execute(rusqlite::params_from_iter(row_values(item, &refs)))?;
     write_links(conn, item, false)?;
@@ -75,6 +77,7 @@ pub fn insert_item(conn: &Connection, item: &Item) -> Result<()> {
 /// that date (a person edited it); a new rule given with the new date is kept.
 pub fn update_item(conn: &Connection, item: &Item) -> Result<()> {
     crate::history::baseline_item(conn, item.id)?;
+    crate::templates::check_item(conn, item)?;
     let refs = resolve_refs(conn, item)?;
     let changed = conn
         .prepare_cached(
@@ -84,7 +87,7 @@ pub fn update_item(conn: &Connection, item: &Item) -> Result<()> {
              role = ?20, context = ?21, source_item_id = ?22, translation = ?23, sha256 = ?24, file_name = ?25, \
              width = ?26, height = ?27, format = ?28, taken_at = ?29, gps_lat = ?30, gps_lon = ?31, \
              camera = ?32, orientation = ?33, caption = ?34, headline = ?35, outlet = ?36, url = ?37, \
-             body = ?38, fingerprint = ?39, description_public = ?40, ocr_text = ?41, \
+             body = ?38, fingerprint = ?39, description_public = ?40, ocr_text = ?41, template = ?43, custom = ?44, \
              date_rule = CASE WHEN date IS ?4 OR date_rule IS NOT ?42 THEN ?42 END WHERE id = ?1",
         )?
         .execute(rusqlite::params_from_iter(row_values(item, &refs)))?;
@@ -268,6 +271,8 @@ fn row_values(item: &Item, refs: &Refs) -> Vec<rusqlite::types::Value> {
         Value::Integer(item.description_public as i64),
         text(item.ocr_text.as_deref()),
         text(article.and_then(|a| a.date_rule).map(DateRule::as_str)),
+        text(item.template.as_deref()),
+        text((!item.custom.is_empty()).then(|| serde_json::to_string(&item.custom).unwrap_or_default()).as_deref()),
     ]
 }
 

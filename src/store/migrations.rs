@@ -249,6 +249,18 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX versions_entity ON versions(entity, entity_id, version);
     CREATE INDEX versions_operation ON versions(operation_id);
     "#,
+    // 9: templates: the fields an archive defines itself. An item names its template and holds
+    // its values (JSON, by field key); a collection may set the template of its new items.
+    r#"
+    CREATE TABLE templates (
+        name_key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        definition TEXT NOT NULL
+    );
+    ALTER TABLE items ADD COLUMN template TEXT;
+    ALTER TABLE items ADD COLUMN custom TEXT;
+    ALTER TABLE collections ADD COLUMN default_template TEXT;
+    "#,
 ];
 
 /// The archive format this binary writes: the number of migrations it knows.

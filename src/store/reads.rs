@@ -15,7 +15,7 @@ const COLUMNS: &str = "i.id, i.kind, i.title, i.date, pl.name, ev.name, i.descri
      i.credit, i.rights, i.sensitivity, i.consent, i.demo, i.created_at, i.updated_at, i.text, sp.name, \
      i.role, i.context, i.source_item_id, i.translation, i.sha256, i.file_name, i.width, i.height, \
      i.format, i.taken_at, i.gps_lat, i.gps_lon, i.camera, i.orientation, i.caption, i.headline, \
-     i.outlet, i.url, i.body, i.description_public, i.ocr_text, i.date_rule";
+     i.outlet, i.url, i.body, i.description_public, i.ocr_text, i.date_rule, i.template, i.custom";
 
 const FROM: &str = "FROM items i LEFT JOIN places pl ON pl.id = i.place_id \
      LEFT JOIN events ev ON ev.id = i.event_id LEFT JOIN persons sp ON sp.id = i.speaker_id";
@@ -354,6 +354,11 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
         demo: r.get(13)?,
         created_at: time(14)?,
         updated_at: time(15)?,
+        template: r.get(40)?,
+        custom: match r.get::<_, Option<String>>(41)? {
+            Some(text) => serde_json::from_str(&text).map_err(|e| bad(41, e.to_string()))?,
+            None => Default::default(),
+        },
         restriction: None,
         details,
     })

@@ -58,6 +58,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Templates: the fields this archive defines (list, import a templates file, export them
+    /// to share, delete one no item uses).
+    #[command(subcommand)]
+    Template(TemplateCommand),
     /// An item's versions: when, by whom, in which operation, and what changed.
     History {
         id: String,
@@ -261,6 +265,29 @@ pub enum AddCommand {
 }
 
 #[derive(Subcommand)]
+pub enum TemplateCommand {
+    /// The templates and their fields.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Takes in a templates file (`walkout template export` writes one), each template checked.
+    Import { file: PathBuf },
+    /// Writes every template to one JSON file.
+    Export { out: PathBuf },
+    /// Removes a template no item uses.
+    Delete { name: String },
+    /// Sets the template new items of a collection get (`--clear` for none).
+    Default {
+        collection: String,
+        #[arg(required_unless_present = "clear", conflicts_with = "clear")]
+        template: Option<String>,
+        #[arg(long)]
+        clear: bool,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum CollectionCommand {
     /// Add items to a collection (created if new).
     Add {
@@ -306,6 +333,9 @@ pub struct FilterArgs {
     pub place: Option<String>,
     #[arg(long)]
     pub event: Option<String>,
+    /// A template field's value: `--field sign_language=Spanish` (repeat for more).
+    #[arg(long = "field")]
+    pub fields: Vec<String>,
     #[arg(long)]
     pub collection: Option<String>,
     #[arg(long)]

@@ -169,3 +169,47 @@ pub fn user(dir: &Path, name: Option<String>) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// `walkout template …`.
+pub fn template(dir: &Path, command: crate::cli::TemplateCommand) -> anyhow::Result<()> {
+    use crate::cli::TemplateCommand;
+    match command {
+        TemplateCommand::List { json } => {
+            let templates = open_reader(dir)?.templates()?;
+            if json {
+                println!("{}", serde_json::to_string(&templates)?);
+                return Ok(());
+            }
+            for t in &templates {
+                let kind = t.kind.map(|k| format!(" ({}s)", k.as_str())).unwrap_or_default();
+                println!("{}{kind}", t.name);
+                for f in &t.fields {
+                    let term = f.term.as_deref().map(|t| format!(" → {t}")).unwrap_or_default();
+                    let required = if f.required { ", required" } else { "" };
+                    let options =
+                        if f.options.is_empty() { String::new() } else { format!(": {}", f.options.join(" | ")) };
+                    println!("    {} “{}” {:?}{required}{term}{options}", f.key, f.label, f.kind);
+                }
+            }
+        }
+        TemplateCommand::Import { file } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("{}", file.display()))?;
+            let names = open_writer(dir)?.import_templates(&bytes).with_context(|| format!("{}", file.display()))?;
+            println!("imported {} templates: {}", names.len(), names.join(", "));
+        }
+        TemplateCommand::Export { out } => {
+            let bytes = open_reader(dir)?.export_templates()?;
+            std::fs::write(&out, bytes).with_context(|| format!("{}", out.display()))?;
+            println!("wrote {}", out.display());
+        }
+        TemplateCommand::Delete { name } => {
+            open_writer(dir)?.delete_template(&name)?;
+            println!("deleted the template {name}");
+        }
+        TemplateCommand::Default { collection, template, clear: _ } => {
+            open_writer(dir)?.set_collection_template(&collection, template.as_deref())?;
+            println!("{collection}: {}", template.as_deref().unwrap_or("no template"));
+        }
+    }
+    Ok(())
+}

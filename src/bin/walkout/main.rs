@@ -135,6 +135,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Search(args) => search(&dir, args)?,
         Command::Timeline(args) => print::timeline(&dir, args)?,
+        Command::Template(command) => history::template(&dir, command)?,
         Command::History { id, json } => history::history(&dir, &id, json)?,
         Command::Revert { id, to, operation, dry_run, json } => {
             history::revert(&dir, id, to, operation, dry_run, json)?

@@ -83,6 +83,14 @@ fn request_for(args: FilterArgs) -> anyhow::Result<SearchRequest> {
         speaker: args.speaker,
         place: args.place,
         event: args.event,
+        custom: args
+            .fields
+            .iter()
+            .map(|f| match f.split_once('=') {
+                Some((k, v)) => Ok((k.trim().to_string(), v.trim().to_string())),
+                None => bail!("--field {f:?}: write KEY=VALUE"),
+            })
+            .collect::<anyhow::Result<_>>()?,
         year: args.year,
         from: args.from.map(|d| d.parse()).transpose().context("--from")?,
         to: args.to.map(|d| d.parse()).transpose().context("--to")?,
