@@ -45,6 +45,7 @@ fn export_bindings() {
     export::<walkout::Place>(&config);
     export::<walkout::map::Spread>(&config);
     export::<walkout::history::Version>(&config);
+    export::<walkout::templates::Template>(&config);
     export::<walkout::history::RevertPlan>(&config);
     export::<walkout::Event>(&config);
     export::<walkout::Collection>(&config);

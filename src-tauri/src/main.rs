@@ -17,6 +17,7 @@ mod privacy;
 mod ready;
 mod room;
 mod state;
+mod templates;
 mod thumbs;
 
 use anyhow::Context;
@@ -69,6 +70,11 @@ fn main() -> anyhow::Result<()> {
             commands::list_people,
             commands::list_places,
             commands::spread,
+            templates::list_templates,
+            templates::save_template,
+            templates::delete_template,
+            templates::collection_template,
+            templates::template_terms,
             history::item_history,
             history::restore_version,
             history::activity,

@@ -100,6 +100,15 @@ redactions: Array<Redaction>,
  */
 ocr_text?: string | null, 
 /**
+ * The archive's template whose fields it fills, by name.
+ */
+template?: string | null, 
+/**
+ * The values of its template's fields, by field key, as text (a date as EDTF, a number as
+ * written, a choice as one of its options, a person or place by name, a link as a URL).
+ */
+custom?: { [key in string]: string }, 
+/**
  * Why the item is kept back, in an export that carries it anyway (`--include-restricted`):
  * its `sensitivity` there is the effective one, and this says why, naming nobody. Never
  * stored; empty in the archive itself.

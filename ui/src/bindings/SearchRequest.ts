@@ -38,6 +38,10 @@ place: string | null,
  */
 event: string | null, 
 /**
+ * Only items whose template fields hold these values (field key → value, any case).
+ */
+custom: { [key in string]: string }, 
+/**
  * Only items whose date overlaps this year.
  */
 year: number | null, 

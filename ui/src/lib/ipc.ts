@@ -25,6 +25,7 @@ import type {
   Place,
   SearchRequest,
   Spread,
+  Template,
   TimeUnit,
   SearchResults,
   Stats,
@@ -67,6 +68,12 @@ export const ipc = {
   listPlaces: () => invoke<Place[]>("list_places"),
   /** Where and when a search's matches are (the timeline and the map). */
   spread: (request: SearchRequest, unit: TimeUnit) => invoke<Spread>("spread", { request, unit }),
+  listTemplates: () => invoke<Template[]>("list_templates"),
+  saveTemplate: (template: Template) => invoke<void>("save_template", { template }),
+  deleteTemplate: (name: string) => invoke<void>("delete_template", { name }),
+  collectionTemplate: (name: string) => invoke<string | null>("collection_template", { name }),
+  /** The standard terms a template field may map to: [prefixed name, meaning]. */
+  templateTerms: () => invoke<[string, string][]>("template_terms"),
   /** An item's versions, oldest first (refused in the reading room). */
   itemHistory: (id: string) => invoke<Version[]>("item_history", { id }),
   /** Saves an earlier version again, as the newest. */

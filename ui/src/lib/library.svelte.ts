@@ -30,6 +30,8 @@ export interface Filters {
   speaker: string | null;
   /** One event's items (clicked on the timeline). */
   event: string | null;
+  /** Template fields' values (choice chips), by field key. */
+  custom: Record<string, string>;
   /** A date range: items whose date overlaps it (EDTF dates, either end open). */
   from: string | null;
   to: string | null;
@@ -42,6 +44,7 @@ export const noFilters = (): Filters => ({
   place: null,
   speaker: null,
   event: null,
+  custom: {},
   from: null,
   to: null,
 });
@@ -98,6 +101,7 @@ class Library {
       speaker: f.speaker,
       place: f.place,
       event: f.event,
+      custom: f.custom,
       year: f.year,
       from: f.from,
       to: f.to,
@@ -275,6 +279,15 @@ class Library {
     this.schedule();
   }
 
+  /** Sets (or, with null, removes) a template field's value as a filter. */
+  setCustom(key: string, value: string | null): void {
+    const custom = { ...this.filters.custom };
+    if (value === null) delete custom[key];
+    else custom[key] = value;
+    this.filters = { ...this.filters, custom };
+    this.schedule();
+  }
+
   /** Sets both ends of the date range at once (null leaves an end open). */
   setDates(from: string | null, to: string | null): void {
     this.filters = { ...this.filters, from, to };
@@ -358,6 +371,7 @@ class Library {
       f.place !== null ||
       f.speaker !== null ||
       f.event !== null ||
+      Object.keys(f.custom).length > 0 ||
       f.from !== null ||
       f.to !== null
     );

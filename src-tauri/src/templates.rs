@@ -1,0 +1,46 @@
+//! Templates in the window: listed (the editor, the item view and the filter chips read them),
+//! saved and deleted (not in the reading room), and the standard terms a field may map to.
+
+use tauri::State;
+use walkout::templates::{TERMS, Template};
+
+use crate::error::CommandResult;
+use crate::room::{ReadingRoom, writable};
+use crate::state::ArchiveState;
+
+#[tauri::command]
+pub async fn list_templates(state: State<'_, ArchiveState>) -> CommandResult<Vec<Template>> {
+    state.read(|archive| archive.templates())
+}
+
+#[tauri::command]
+pub async fn save_template(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    template: Template,
+) -> CommandResult<()> {
+    writable(&reading_room)?;
+    state.write(|archive| archive.save_template(&template))
+}
+
+#[tauri::command]
+pub async fn delete_template(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    name: String,
+) -> CommandResult<()> {
+    writable(&reading_room)?;
+    state.write(|archive| archive.delete_template(&name))
+}
+
+/// The template new items of a collection get.
+#[tauri::command]
+pub async fn collection_template(state: State<'_, ArchiveState>, name: String) -> CommandResult<Option<String>> {
+    state.read(|archive| archive.collection_template(&name))
+}
+
+/// The terms a field may map to: (prefixed name, what it means).
+#[tauri::command]
+pub async fn template_terms() -> CommandResult<Vec<(String, String)>> {
+    Ok(TERMS.iter().map(|(term, _, label)| (term.to_string(), label.to_string())).collect())
+}
