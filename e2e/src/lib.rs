@@ -374,7 +374,7 @@ impl App {
                 input.send_keys(text).await?;
             }
             let value = input.prop("value").await?.unwrap_or_default();
-            if value == text {
+            if same_text(&value, text) {
                 return Ok(input);
             }
             if Instant::now() > deadline {
@@ -394,7 +394,7 @@ impl App {
             }
             let mut all = true;
             for (css, text) in fields {
-                all &= self.find(css).await?.prop("value").await?.unwrap_or_default() == *text;
+                all &= same_text(&self.find(css).await?.prop("value").await?.unwrap_or_default(), text);
             }
             if all {
                 return Ok(());
@@ -490,6 +490,13 @@ impl App {
         }
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
+}
+
+/// Whether a field holds what was typed, line breaks and spacing aside (WebKitWebDriver types a
+/// line break into a textarea as nothing): keys that went to another field are what it catches.
+fn same_text(value: &str, typed: &str) -> bool {
+    value.split_whitespace().eq(typed.split_whitespace())
+        || value.split_whitespace().collect::<String>() == typed.split_whitespace().collect::<String>()
 }
 
 /// Whether a failed click may work on a second try (the element was re-rendered or covered
