@@ -59,12 +59,13 @@ impl Archive {
             for item in store::collection_item_ids(tx, &id)? {
                 store::record_change(tx, item, store::ChangeOp::Upsert, now)?;
             }
-            Ok(())
+            record_collection(tx, &id, now)
         })
     }
 
     /// Puts a collection's items in this order: `order` must hold each of its items once.
     pub fn reorder_collection(&mut self, name: &str, order: &[Id]) -> Result<()> {
+        let now = self.now();
         self.write(|tx| {
             let id = store::collection_id(tx, name)?.to_string();
             let mut have = store::collection_item_ids(tx, &id)?;
@@ -80,7 +81,7 @@ impl Archive {
                     rusqlite::params![id, item.to_string(), position as i64 + 1],
                 )?;
             }
-            Ok(())
+            record_collection(tx, &id, now)
         })
     }
 
@@ -105,4 +106,13 @@ impl Archive {
         let id = store::collection_id(self.store.conn(), name)?;
         store::collection_item_ids(self.store.conn(), &id.to_string())?.into_iter().map(|id| self.get(id)).collect()
     }
+}
+
+/// Keeps a collection as it now is (name, description, items in order) in the history.
+fn record_collection(tx: &rusqlite::Connection, id: &str, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    let (name, description): (String, Option<String>) =
+        tx.query_row("SELECT name, description FROM collections WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let items: Vec<String> = store::collection_item_ids(tx, id)?.into_iter().map(|i| i.to_string()).collect();
+    let state = serde_json::json!({ "name": name, "description": description, "items": items });
+    crate::history::record(tx, "collection", id, Some(&state), now)
 }

@@ -487,7 +487,13 @@ impl Archive {
     /// version in between). An item deleted since comes back.
     pub fn restore_version(&mut self, id: Id, version: u32) -> Result<Item> {
         let mut item = self.item_at(id, version)?;
-        let exists = store::get_item(self.store.conn(), id)?.is_some();
+        let current = store::get_item(self.store.conn(), id)?;
+        let exists = current.is_some();
+        // Collections keep their own membership and order (and may have been renamed since):
+        // a restored version stays in the collections the item is in now.
+        if let Some(current) = current {
+            item.collections = current.collections;
+        }
         item.updated_at = self.now();
         let summary = format!("Restored version {version} of “{}”", crate::model::title_from_text(&item.title));
         self.operation(OperationKind::Restore, &summary, |archive| {

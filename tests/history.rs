@@ -119,6 +119,14 @@ fn a_bulk_edit_is_reverted_whole_or_refused_where_a_later_edit_touched_the_same_
     assert_eq!(q.context.as_deref(), Some("said at the gate"), "the later change stays");
     let newest = fresh.log(None, None, None).unwrap()[0].clone();
     assert_eq!((newest.kind, newest.changes), (OperationKind::Revert, 3), "a revert is itself an operation");
+
+    // A collection's rename and new order are operations of their own.
+    fresh.add_to_collection("Rally", &ids).unwrap();
+    fresh.rename_collection("Rally", "Rally day").unwrap();
+    let rename = fresh.log(None, None, Some(OperationKind::Catalogue)).unwrap()[0].clone();
+    assert!(rename.summary.contains("Rally day") && rename.changes == 1, "{rename:?}");
+    fresh.reorder_collection("Rally day", &[ids[2], ids[0], ids[1]]).unwrap();
+    assert_eq!(fresh.log(None, None, None).unwrap()[0].changes, 1, "the new order is kept as the collection's version");
 }
 
 #[test]

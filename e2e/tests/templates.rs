@@ -53,6 +53,16 @@ async fn a_template_with_a_choice_field_is_defined_used_and_filtered_by() -> any
     assert_eq!(fields[0]["term"], "dcterms:language");
     assert_eq!((fields[1]["key"].as_str(), fields[1]["required"].as_bool()), (Some("recorded_on"), Some(true)));
 
+    // The demo's collection gives its items this template (the editor offers it first).
+    app.click_text(".sidebar .row", "January 30, 2026").await?;
+    app.choose(".collection-head select[name=collection-template]", "Oral history quote").await?;
+    app.wait_js(
+        "window.__TAURI_INTERNALS__.invoke('collection_template', { name: 'January 30, 2026 walkouts' }).then(t => window.__t = t) && window.__t === 'Oral history quote'",
+        "the collection's template stored",
+    )
+    .await?;
+    app.click_text(".sidebar .row", "All items").await?;
+
     use_template(&app, "Twin Cities belong to us", "Spanish").await?;
     app.screenshot("template-item").await?;
     use_template(&app, "ICE Out", "English").await?;

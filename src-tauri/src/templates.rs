@@ -44,3 +44,40 @@ pub async fn collection_template(state: State<'_, ArchiveState>, name: String) -
 pub async fn template_terms() -> CommandResult<Vec<(String, String)>> {
     Ok(TERMS.iter().map(|(term, _, label)| (term.to_string(), label.to_string())).collect())
 }
+
+/// Sets (or clears) the template a collection's new items get.
+#[tauri::command]
+pub async fn set_collection_template(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    collection: String,
+    template: Option<String>,
+) -> CommandResult<()> {
+    writable(&reading_room)?;
+    state.write(|archive| archive.set_collection_template(&collection, template.as_deref()))
+}
+
+/// Writes every template to a file the archivist chose, to share with another archive.
+#[tauri::command]
+pub async fn export_templates(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    path: String,
+) -> CommandResult<()> {
+    writable(&reading_room)?;
+    let bytes = state.read(|archive| archive.export_templates())?;
+    std::fs::write(&path, bytes).map_err(|e| walkout::Error::io(&path, e))?;
+    Ok(())
+}
+
+/// Takes in a templates file; each template is checked before any is saved. Returns the names.
+#[tauri::command]
+pub async fn import_templates(
+    state: State<'_, ArchiveState>,
+    reading_room: State<'_, ReadingRoom>,
+    path: String,
+) -> CommandResult<Vec<String>> {
+    writable(&reading_room)?;
+    let bytes = std::fs::read(&path).map_err(|e| walkout::Error::io(&path, e))?;
+    state.write(|archive| archive.import_templates(&bytes))
+}

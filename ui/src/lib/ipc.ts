@@ -72,6 +72,10 @@ export const ipc = {
   saveTemplate: (template: Template) => invoke<void>("save_template", { template }),
   deleteTemplate: (name: string) => invoke<void>("delete_template", { name }),
   collectionTemplate: (name: string) => invoke<string | null>("collection_template", { name }),
+  setCollectionTemplate: (collection: string, template: string | null) =>
+    invoke<void>("set_collection_template", { collection, template }),
+  exportTemplates: (path: string) => invoke<void>("export_templates", { path }),
+  importTemplates: (path: string) => invoke<string[]>("import_templates", { path }),
   /** The standard terms a template field may map to: [prefixed name, meaning]. */
   templateTerms: () => invoke<[string, string][]>("template_terms"),
   /** An item's versions, oldest first (refused in the reading room). */
