@@ -242,3 +242,14 @@ fn templates_are_shared_as_a_file_checked_on_the_way_in_and_the_cli_uses_them() 
     let bad = run(&root, &["search", "--field", "language"]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("KEY=VALUE"));
 }
+
+#[test]
+fn a_minor_named_in_a_person_field_restricts_the_item_like_any_mention() {
+    let dir = temp();
+    let (mut archive, spanish, english) = archive(dir.path());
+    archive.set_person_protection("Dana Ortiz", Some(true), None, None).unwrap();
+    let (items, left_out) = export::select(&archive, &export::Selection::All, false).unwrap();
+    assert!(left_out.iter().any(|l| l.id == spanish && l.reason.contains("minor")), "{left_out:?}");
+    assert!(items.iter().any(|i| i.id == english), "an item that names nobody stays");
+    assert_eq!(archive.room_search(&SearchRequest::words("crosstalk")).unwrap().total, 0, "nor in the reading room");
+}

@@ -209,6 +209,9 @@ pub fn involvements(item: &Item) -> Vec<(&str, Involvement)> {
         out.extend(item.people.iter().map(|p| (p.as_str(), Involvement::Named)));
     }
     out.extend(item.credit.as_deref().map(|c| (c, Involvement::Credited)));
+    // A template field that holds a person's name (an interviewer, a person shown) names them:
+    // a value that is no known person's name (a choice, a date) matches nobody.
+    out.extend(item.custom.values().map(|v| (v.trim(), Involvement::Named)).filter(|(v, _)| !v.is_empty()));
     out
 }
 

@@ -197,6 +197,15 @@ pub fn items_of_person(conn: &Connection, name: &str) -> Result<Vec<Id>> {
             ids.push(id);
         }
     }
+    // A template field holding their name (an interviewer, a person shown).
+    let mut custom = conn.prepare_cached("SELECT id, custom FROM items WHERE custom IS NOT NULL")?;
+    for row in custom.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (id, values) = row?;
+        let values: std::collections::BTreeMap<String, String> = serde_json::from_str(&values).unwrap_or_default();
+        if values.values().any(|v| person_key(v) == key) {
+            ids.push(id);
+        }
+    }
     ids.sort();
     ids.dedup();
     ids.iter().map(|s| parse_id(s)).collect()
