@@ -94,17 +94,11 @@ pub async fn spread(
     state.read(|archive| archive.spread(&request, unit))
 }
 
-/// Sets or clears a place's coordinates (a click on the map); returns the ones it had.
-#[tauri::command]
-pub async fn locate_place(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    name: String,
-    gps: Option<walkout::Gps>,
-) -> CommandResult<Option<walkout::Gps>> {
-    writable(&reading_room)?;
-    state.write(|archive| archive.locate_place(&name, gps))
-}
+changes!(
+    /// Sets or clears a place's coordinates (a click on the map); returns the ones it had.
+    locate_place(name: String, gps: Option<walkout::Gps>) -> Option<walkout::Gps>,
+    |archive| archive.locate_place(&name, gps)
+);
 
 /// The ids of every result of a search, in order (selecting or exporting all the results):
 /// no snippets, no items, whatever their number.
@@ -171,87 +165,24 @@ pub async fn describe_date(date: String) -> CommandResult<String> {
 // In the reading room the lists name only what public items use, counted over them alone: a
 // tag, a person or a place that only hidden items mention is not named at all.
 
-#[tauri::command]
-pub async fn list_tags(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-) -> CommandResult<Vec<TagCount>> {
-    if reading_room.on() {
-        return state.read(Archive::room_tags);
-    }
-    state.read(Archive::tags)
-}
+room_or!(list_tags -> Vec<TagCount>, Archive::room_tags, Archive::tags);
+room_or!(list_people -> Vec<Person>, Archive::room_people, Archive::people);
+room_or!(list_places -> Vec<Place>, Archive::room_places, Archive::places);
+room_or!(list_events -> Vec<Event>, Archive::room_events, Archive::events);
+room_or!(
+    /// The collections; in the reading room each lists only its public items.
+    list_collections -> Vec<Collection>, Archive::room_collections, Archive::collections
+);
 
-/// Reads with `room` in the reading room (the engine's view of what a visitor may see), else
-/// with `all`.
-fn listed<T>(
-    state: &ArchiveState,
-    reading_room: &ReadingRoom,
-    room: fn(&Archive) -> walkout::Result<T>,
-    all: fn(&Archive) -> walkout::Result<T>,
-) -> CommandResult<T> {
-    state.read(if reading_room.on() { room } else { all })
-}
-
-#[tauri::command]
-pub async fn list_people(state: State<'_, ArchiveState>, room: State<'_, ReadingRoom>) -> CommandResult<Vec<Person>> {
-    listed(&state, &room, Archive::room_people, Archive::people)
-}
-
-#[tauri::command]
-pub async fn list_places(state: State<'_, ArchiveState>, room: State<'_, ReadingRoom>) -> CommandResult<Vec<Place>> {
-    listed(&state, &room, Archive::room_places, Archive::places)
-}
-
-#[tauri::command]
-pub async fn list_events(state: State<'_, ArchiveState>, room: State<'_, ReadingRoom>) -> CommandResult<Vec<Event>> {
-    listed(&state, &room, Archive::room_events, Archive::events)
-}
-
-/// The collections; in the reading room each lists only its public items.
-#[tauri::command]
-pub async fn list_collections(
-    state: State<'_, ArchiveState>,
-    room: State<'_, ReadingRoom>,
-) -> CommandResult<Vec<Collection>> {
-    listed(&state, &room, Archive::room_collections, Archive::collections)
-}
-
-#[tauri::command]
-pub async fn add_to_collection(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    name: String,
-    ids: Vec<String>,
-) -> CommandResult<()> {
-    writable(&reading_room)?;
-    state.write(|archive| {
-        let ids = ids.iter().map(|id| archive.resolve_id(id)).collect::<walkout::Result<Vec<Id>>>()?;
-        archive.add_to_collection(&name, &ids)
-    })
-}
-
-/// Makes a new, empty collection.
-#[tauri::command]
-pub async fn create_collection(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    name: String,
-) -> CommandResult<()> {
-    writable(&reading_room)?;
-    state.write(|archive| archive.create_collection(&name))
-}
-
-#[tauri::command]
-pub async fn rename_collection(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    from: String,
-    to: String,
-) -> CommandResult<()> {
-    writable(&reading_room)?;
-    state.write(|archive| archive.rename_collection(&from, &to))
-}
+changes!(add_to_collection(name: String, ids: Vec<String>) -> (), |archive| {
+    let ids = ids.iter().map(|id| archive.resolve_id(id)).collect::<walkout::Result<Vec<Id>>>()?;
+    archive.add_to_collection(&name, &ids)
+});
+changes!(
+    /// Makes a new, empty collection.
+    create_collection(name: String) -> (), |archive| archive.create_collection(&name)
+);
+changes!(rename_collection(from: String, to: String) -> (), |archive| archive.rename_collection(&from, &to));
 
 /// Takes items out of a collection (the items stay in the archive).
 #[tauri::command]
@@ -275,20 +206,14 @@ pub async fn remove_from_collection(
     })
 }
 
-/// Gives a collection a new order: `ids` lists each of its items once.
-#[tauri::command]
-pub async fn reorder_collection(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    name: String,
-    ids: Vec<String>,
-) -> CommandResult<()> {
-    writable(&reading_room)?;
-    state.write(|archive| {
+changes!(
+    /// Gives a collection a new order: `ids` lists each of its items once.
+    reorder_collection(name: String, ids: Vec<String>) -> (),
+    |archive| {
         let ids = ids.iter().map(|id| archive.resolve_id(id)).collect::<walkout::Result<Vec<Id>>>()?;
         archive.reorder_collection(&name, &ids)
-    })
-}
+    }
+);
 
 /// The quotes taken from an item (an article), oldest first.
 #[tauri::command]

@@ -4,6 +4,8 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+#[macro_use]
+mod macros;
 mod archives;
 #[cfg(test)]
 mod bindings;

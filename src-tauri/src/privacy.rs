@@ -111,35 +111,20 @@ pub async fn person_privacy(
     })
 }
 
-#[tauri::command]
-pub async fn set_person_protection(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    name: String,
-    protection: PersonProtection,
-) -> CommandResult<PersonPrivacy> {
-    writable(&reading_room)?;
+changes!(set_person_protection(name: String, protection: PersonProtection) -> PersonPrivacy, |archive| {
     let pseudonym = protection.pseudonym.as_deref().map(str::trim).filter(|p| !p.is_empty());
-    state.write(|archive| {
-        archive.set_person_protection(&name, Some(protection.minor), Some(protection.at_risk), Some(pseudonym))?;
-        archive.person_privacy(&name)
-    })
-}
+    archive.set_person_protection(&name, Some(protection.minor), Some(protection.at_risk), Some(pseudonym))?;
+    archive.person_privacy(&name)
+});
 
-/// Adds a consent record (a grant, a refusal or a revocation); the newest of a scope is in force.
-#[tauri::command]
-pub async fn record_consent(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    name: String,
-    record: ConsentRecord,
-) -> CommandResult<PersonPrivacy> {
-    writable(&reading_room)?;
-    state.write(|archive| {
+changes!(
+    /// Adds a consent record (a grant, a refusal or a revocation); the newest of a scope is in force.
+    record_consent(name: String, record: ConsentRecord) -> PersonPrivacy,
+    |archive| {
         archive.record_consent(&name, record)?;
         archive.person_privacy(&name)
-    })
-}
+    }
+);
 
 #[tauri::command]
 pub async fn item_privacy(
@@ -153,21 +138,15 @@ pub async fn item_privacy(
     })
 }
 
-/// Replaces a photo's redaction boxes (fractions of the upright image).
-#[tauri::command]
-pub async fn set_redactions(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    id: String,
-    redactions: Vec<Redaction>,
-) -> CommandResult<Item> {
-    writable(&reading_room)?;
-    state.write(|archive| {
+changes!(
+    /// Replaces a photo's redaction boxes (fractions of the upright image).
+    set_redactions(id: String, redactions: Vec<Redaction>) -> Item,
+    |archive| {
         let mut item = archive.get(archive.resolve_id(&id)?)?;
         item.redactions = redactions.into_iter().map(Redaction::checked).collect::<walkout::Result<_>>()?;
         archive.update_item(item)
-    })
-}
+    }
+);
 
 fn photo_of(archive: &Archive, id: &str) -> walkout::Result<(Item, String)> {
     let item = archive.get(archive.resolve_id(id)?)?;

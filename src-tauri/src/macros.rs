@@ -1,0 +1,50 @@
+//! Commands that only forward to the engine, one line each.
+//!
+//! `changes!` makes a command that changes the archive: refused in the reading room, then run
+//! under the archive's write lock. `reads!` makes one that reads it, the same in and out of the
+//! room. `room_or!` makes one that reads with the engine's room view in the reading room and
+//! with the full view outside it.
+
+/// `changes!(/// doc  name(arg: Type, …) -> Ret, |archive| body);`
+macro_rules! changes {
+    ($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty, |$archive:ident| $body:expr) => {
+        $(#[$doc])*
+        #[tauri::command]
+        pub async fn $name(
+            state: tauri::State<'_, crate::state::ArchiveState>,
+            reading_room: tauri::State<'_, crate::room::ReadingRoom>,
+            $($arg: $ty),*
+        ) -> crate::error::CommandResult<$ret> {
+            crate::room::writable(&reading_room)?;
+            state.write(|$archive| $body)
+        }
+    };
+}
+
+/// `reads!(/// doc  name(arg: Type, …) -> Ret, |archive| body);`
+macro_rules! reads {
+    ($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty, |$archive:ident| $body:expr) => {
+        $(#[$doc])*
+        #[tauri::command]
+        pub async fn $name(
+            state: tauri::State<'_, crate::state::ArchiveState>,
+            $($arg: $ty),*
+        ) -> crate::error::CommandResult<$ret> {
+            state.read(|$archive| $body)
+        }
+    };
+}
+
+/// `room_or!(/// doc  name -> Ret, room_view, full_view);` for lists with no arguments.
+macro_rules! room_or {
+    ($(#[$doc:meta])* $name:ident -> $ret:ty, $room:path, $all:path) => {
+        $(#[$doc])*
+        #[tauri::command]
+        pub async fn $name(
+            state: tauri::State<'_, crate::state::ArchiveState>,
+            reading_room: tauri::State<'_, crate::room::ReadingRoom>,
+        ) -> crate::error::CommandResult<$ret> {
+            state.read(if reading_room.on() { $room } else { $all })
+        }
+    };
+}
