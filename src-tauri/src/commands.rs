@@ -66,33 +66,18 @@ fn newest_is_demo(archive: &Archive) -> walkout::Result<bool> {
     }
 }
 
-#[tauri::command]
-pub async fn search(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    request: SearchRequest,
-) -> CommandResult<SearchResults> {
-    // In the reading room: public items only, as a public export shows them, whatever the window asks.
-    if reading_room.on() {
-        return state.read(|archive| archive.room_search(&request));
-    }
-    state.read(|archive| archive.search(&request))
-}
+sees!(
+    /// In the reading room: public items only, as a public export shows them, whatever the window asks.
+    search(request: SearchRequest) -> SearchResults,
+    |archive, room| if room.on() { archive.room_search(&request) } else { archive.search(&request) }
+);
 
-/// Where and when a search's matches are, for the timeline and the map; in the reading room,
-/// as a public view may show them (no photo's GPS, no place someone withheld).
-#[tauri::command]
-pub async fn spread(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    request: SearchRequest,
-    unit: walkout::timeline::TimeUnit,
-) -> CommandResult<walkout::map::Spread> {
-    if reading_room.on() {
-        return state.read(|archive| archive.room_spread(&request, unit));
-    }
-    state.read(|archive| archive.spread(&request, unit))
-}
+sees!(
+    /// Where and when a search's matches are, for the timeline and the map; in the reading room,
+    /// as a public view may show them (no photo's GPS, no place someone withheld).
+    spread(request: SearchRequest, unit: walkout::timeline::TimeUnit) -> walkout::map::Spread,
+    |archive, room| if room.on() { archive.room_spread(&request, unit) } else { archive.spread(&request, unit) }
+);
 
 changes!(
     /// Sets or clears a place's coordinates (a click on the map); returns the ones it had.
@@ -100,28 +85,14 @@ changes!(
     |archive| archive.locate_place(&name, gps)
 );
 
-/// The ids of every result of a search, in order (selecting or exporting all the results):
-/// no snippets, no items, whatever their number.
-#[tauri::command]
-pub async fn search_ids(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    request: SearchRequest,
-) -> CommandResult<Vec<Id>> {
-    if reading_room.on() {
-        return state.read(|archive| archive.room_search_ids(&request));
-    }
-    state.read(|archive| archive.search_ids(&request))
-}
+sees!(
+    /// The ids of every result of a search, in order (selecting or exporting all the results):
+    /// no snippets, no items, whatever their number.
+    search_ids(request: SearchRequest) -> Vec<Id>,
+    |archive, room| if room.on() { archive.room_search_ids(&request) } else { archive.search_ids(&request) }
+);
 
-#[tauri::command]
-pub async fn get_item(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    id: String,
-) -> CommandResult<Item> {
-    state.read(|archive| visible_in(&reading_room, archive, archive.get(archive.resolve_id(&id)?)?))
-}
+sees!(get_item(id: String) -> Item, |archive, room| visible_in(room, archive, archive.get(archive.resolve_id(&id)?)?));
 
 /// Saves an edited item. A quote whose title is its words (as it is unless someone gave it
 /// another) gets the title of its new words, as `walkout edit --set text=…` does.
@@ -146,14 +117,11 @@ pub async fn update_item(
     })
 }
 
-/// The archive's counts; in the reading room, those of its public items only.
-#[tauri::command]
-pub async fn stats(state: State<'_, ArchiveState>, reading_room: State<'_, ReadingRoom>) -> CommandResult<Stats> {
-    if reading_room.on() {
-        return state.read(|archive| Ok(archive.room_view()?.stats));
-    }
-    state.read(Archive::stats)
-}
+sees!(
+    /// The archive's counts; in the reading room, those of its public items only.
+    stats() -> Stats,
+    |archive, room| if room.on() { Ok(archive.room_view()?.stats) } else { archive.stats() }
+);
 
 /// The plain-language gloss of an EDTF date ("January 2026, approximate").
 #[tauri::command]
@@ -215,20 +183,14 @@ changes!(
     }
 );
 
-/// The quotes taken from an item (an article), oldest first.
-#[tauri::command]
-pub async fn quotes_from(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    id: String,
-) -> CommandResult<Vec<Item>> {
-    state.read(|archive| {
-        let article = visible_in(&reading_room, archive, archive.get(archive.resolve_id(&id)?)?)?;
-        let quotes = archive.quotes_from(article.id)?;
-        // Hidden quotes are left out, as if they were not there.
-        Ok(quotes.into_iter().filter_map(|quote| visible_in(&reading_room, archive, quote).ok()).collect())
-    })
-}
+sees!(
+    /// The quotes taken from an item (an article), oldest first.
+    quotes_from(id: String) -> Vec<Item>, |archive, room| {
+    let article = visible_in(room, archive, archive.get(archive.resolve_id(&id)?)?)?;
+    let quotes = archive.quotes_from(article.id)?;
+    // Hidden quotes are left out, as if they were not there.
+    Ok(quotes.into_iter().filter_map(|quote| visible_in(room, archive, quote).ok()).collect())
+});
 
 /// A quote typed in, or a passage saved from an article (`source_item`).
 #[derive(Debug, Clone, Deserialize, TS)]

@@ -3,7 +3,7 @@
 //! `changes!` makes a command that changes the archive: refused in the reading room, then run
 //! under the archive's write lock. `reads!` makes one that reads it, the same in and out of the
 //! room. `room_or!` makes one that reads with the engine's room view in the reading room and
-//! with the full view outside it.
+//! with the full view outside it; `sees!` one whose reading depends on the room in other ways.
 
 /// `changes!(/// doc  name(arg: Type, …) -> Ret, |archive| body);`
 macro_rules! changes {
@@ -30,6 +30,23 @@ macro_rules! reads {
             state: tauri::State<'_, crate::state::ArchiveState>,
             $($arg: $ty),*
         ) -> crate::error::CommandResult<$ret> {
+            state.read(|$archive| $body)
+        }
+    };
+}
+
+/// `sees!(/// doc  name(arg: Type, …) -> Ret, |archive, room| body);`: a read that depends on
+/// whether the reading room is on (`room.on()`).
+macro_rules! sees {
+    ($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty, |$archive:ident, $room:ident| $body:expr) => {
+        $(#[$doc])*
+        #[tauri::command]
+        pub async fn $name(
+            state: tauri::State<'_, crate::state::ArchiveState>,
+            reading_room: tauri::State<'_, crate::room::ReadingRoom>,
+            $($arg: $ty),*
+        ) -> crate::error::CommandResult<$ret> {
+            let $room: &crate::room::ReadingRoom = &reading_room;
             state.read(|$archive| $body)
         }
     };
