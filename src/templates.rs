@@ -382,6 +382,27 @@ impl Archive {
     }
 }
 
+/// The largest templates file taken in: a few hundred templates are far below it.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Reads a templates file, refusing (with its name and why) one that is not a file or is too
+/// large to be one, before reading it whole.
+pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
+        return Err(Error::BadFile { path: path.to_path_buf(), reason: "not a file".into() });
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        let reason = format!("{} MB is too large for a templates file (at most 4 MB)", meta.len() / (1024 * 1024));
+        return Err(Error::BadFile { path: path.to_path_buf(), reason });
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::BadFile { path: path.to_path_buf(), reason: "the file is empty".into() });
+    }
+    Ok(bytes)
+}
+
 /// The values of an item's template fields as (term or `walkout:key`, value), for the CSV and
 /// JSON-LD exports.
 pub(crate) fn terms_of(templates: &BTreeMap<String, Template>, item: &Item) -> Vec<(String, String)> {

@@ -253,3 +253,24 @@ fn a_minor_named_in_a_person_field_restricts_the_item_like_any_mention() {
     assert!(items.iter().any(|i| i.id == english), "an item that names nobody stays");
     assert_eq!(archive.room_search(&SearchRequest::words("crosstalk")).unwrap().total, 0, "nor in the reading room");
 }
+
+#[test]
+fn a_bad_templates_file_is_refused_with_its_name_and_nothing_changes() {
+    let dir = temp();
+    let (archive, _, _) = archive(dir.path());
+    drop(archive);
+    let root = dir.path().join("a");
+    let good = run(&root, &["template", "list", "--json"]).stdout;
+    let empty = write(&dir.path().join("empty.json"), "");
+    let truncated =
+        write(&dir.path().join("truncated.json"), r#"{"walkout_templates": 1, "templates": [{"name": "Oral"#);
+    let huge = dir.path().join("huge.json");
+    std::fs::File::create(&huge).unwrap().set_len(100 * 1024 * 1024).unwrap();
+    for (file, why) in [(&empty, "empty"), (&truncated, "not a Walkout templates file"), (&huge, "too large")] {
+        let out = run(&root, &["template", "import", file.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success());
+        assert!(stderr.contains(file.file_name().unwrap().to_str().unwrap()) && stderr.contains(why), "{stderr}");
+    }
+    assert_eq!(run(&root, &["template", "list", "--json"]).stdout, good, "the templates are as they were");
+}

@@ -24,7 +24,7 @@ changes!(
 changes!(
     /// Takes in a templates file; each template is checked before any is saved.
     import_templates(path: String) -> Vec<String>,
-    |archive| archive.import_templates(&std::fs::read(&path).map_err(|e| walkout::Error::io(&path, e))?)
+    |archive| archive.import_templates(&walkout::templates::read_file(std::path::Path::new(&path))?)
 );
 
 /// The terms a field may map to: (prefixed name, what it means).

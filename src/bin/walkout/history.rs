@@ -193,7 +193,7 @@ pub fn template(dir: &Path, command: crate::cli::TemplateCommand) -> anyhow::Res
             }
         }
         TemplateCommand::Import { file } => {
-            let bytes = std::fs::read(&file).with_context(|| format!("{}", file.display()))?;
+            let bytes = walkout::templates::read_file(&file)?;
             let names = open_writer(dir)?.import_templates(&bytes).with_context(|| format!("{}", file.display()))?;
             println!("imported {} templates: {}", names.len(), names.join(", "));
         }
