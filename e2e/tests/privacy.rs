@@ -162,7 +162,10 @@ async fn a_minor_is_restricted_everywhere_and_the_reading_room_hides_them() -> a
     wait_attr(&app, ".sidebar .reading-room .switch", "aria-checked", "true").await?;
     app.screenshot("privacy-wrong-pin").await?;
     // Three wrong tries are free; then each further one waits, even the right PIN.
+    // Each try is answered (the field emptied, the button free again) before the next is typed.
+    let answered = "document.querySelector('#rr-pin')?.value === '' && !document.querySelector('.rr-dialog button[type=submit]')?.disabled";
     for guess in ["1111", "9999"] {
+        app.wait_js(answered, "the last try answered").await?;
         app.type_into("#rr-pin", guess).await?;
         app.click(".rr-dialog button[type=submit]").await?;
     }
