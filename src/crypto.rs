@@ -117,6 +117,48 @@ fn open_with(cipher: &XChaCha20Poly1305, sealed: &[u8]) -> Option<Vec<u8>> {
     cipher.decrypt(XNonce::from_slice(nonce), ciphertext).ok()
 }
 
+/// The first bytes of a file sealed with a passphrase (`seal_with_passphrase`).
+pub const SEALED_MAGIC: &[u8] = b"WALKOUT-SEALED\x01";
+
+/// Whether `bytes` begin as a file sealed with a passphrase.
+pub fn is_sealed(bytes: &[u8]) -> bool {
+    bytes.starts_with(SEALED_MAGIC)
+}
+
+/// Seals `plaintext` with a key derived from `passphrase` as an encrypted archive's key is
+/// (Argon2id, a random salt; XChaCha20-Poly1305): the magic, the salt, the Argon2 parameters,
+/// then the sealed bytes. Only the passphrase opens it.
+pub fn seal_with_passphrase(passphrase: &str, plaintext: &[u8]) -> Result<Vec<u8>> {
+    let salt: [u8; 16] = rand_bytes();
+    let (memory_kib, iterations, parallelism) = (64 * 1024u32, 3u32, 1u32);
+    let key = passphrase_key(passphrase, &salt, memory_kib, iterations, parallelism)?;
+    let mut out = SEALED_MAGIC.to_vec();
+    out.extend_from_slice(&salt);
+    for n in [memory_kib, iterations, parallelism] {
+        out.extend_from_slice(&n.to_le_bytes());
+    }
+    out.extend(seal_with(&XChaCha20Poly1305::new(key.as_ref().into()), plaintext)?);
+    Ok(out)
+}
+
+/// Opens what `seal_with_passphrase` sealed: `Ok(None)` when the passphrase is not the one it
+/// was sealed with (or the bytes were altered), an error when they are not a sealed file.
+pub fn open_with_passphrase(passphrase: &str, sealed: &[u8]) -> Result<Option<Vec<u8>>> {
+    let header = SEALED_MAGIC.len() + 16 + 12;
+    if !is_sealed(sealed) || sealed.len() < header {
+        return Err(Error::invalid("bundle", "not a sealed Walkout file, or a truncated one"));
+    }
+    let rest = &sealed[SEALED_MAGIC.len()..];
+    let (salt, rest) = rest.split_at(16);
+    let number = |at: usize| u32::from_le_bytes(rest[at..at + 4].try_into().expect("four bytes"));
+    let (memory_kib, iterations, parallelism) = (number(0), number(4), number(8));
+    if memory_kib > 1024 * 1024 || iterations > 64 || parallelism > 16 {
+        return Err(Error::invalid("bundle", "the sealed file asks for unreasonable key-derivation costs; refused"));
+    }
+    let key = passphrase_key(passphrase, salt, memory_kib, iterations, parallelism)?;
+    Ok(open_with(&XChaCha20Poly1305::new(key.as_ref().into()), &rest[12..]))
+}
+
 impl ArchiveKey {
     /// Makes a new data key for the archive in `root` and stores it wrapped by `passphrase`.
     pub fn create(root: &Path, passphrase: &str) -> Result<ArchiveKey> {

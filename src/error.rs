@@ -103,6 +103,17 @@ pub enum Error {
         "cannot read text in images: {reason}; install Tesseract with its English and Spanish data (Debian: tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa)"
     )]
     OcrUnavailable { reason: String },
+    /// A bundle sealed with a passphrase, opened without it or with another one.
+    #[error("{}", sealed_message(path, *wrong))]
+    Sealed { path: PathBuf, wrong: bool },
+}
+
+fn sealed_message(path: &std::path::Path, wrong: bool) -> String {
+    if wrong {
+        format!("wrong passphrase for the sealed bundle {}", path.display())
+    } else {
+        format!("{} is a sealed bundle: give its passphrase (WALKOUT_BUNDLE_PASSPHRASE or the prompt)", path.display())
+    }
 }
 
 impl Error {
@@ -134,6 +145,8 @@ impl Error {
             Error::WalNotEmptied { .. } => "wal_not_emptied",
             Error::OcrUnavailable { .. } => "ocr_unavailable",
             Error::RevertConflict { .. } => "revert_conflict",
+            Error::Sealed { wrong: false, .. } => "sealed",
+            Error::Sealed { wrong: true, .. } => "wrong_passphrase",
         }
     }
 

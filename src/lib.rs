@@ -5,6 +5,7 @@
 
 pub mod archive;
 pub mod backup;
+pub mod bundle;
 pub mod collections;
 pub mod crypto;
 pub mod date;

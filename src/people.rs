@@ -67,7 +67,7 @@ impl Archive {
 }
 
 /// Keeps the person's protection and consent records, as they now are, in the history.
-fn record_person(tx: &rusqlite::Connection, name: &str, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+pub(crate) fn record_person(tx: &rusqlite::Connection, name: &str, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
     if let Some(person) = store::person_privacy(tx, name)? {
         let state = serde_json::to_value(&person)
             .map_err(|e| crate::error::Error::invalid("history", format!("a person cannot be kept: {e}")))?;
@@ -77,7 +77,7 @@ fn record_person(tx: &rusqlite::Connection, name: &str, now: chrono::DateTime<ch
 }
 
 /// Marks every item of a person changed, so the index re-reads their effective sensitivity.
-fn touch_items_of(tx: &rusqlite::Connection, name: &str, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+pub(crate) fn touch_items_of(tx: &rusqlite::Connection, name: &str, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
     for id in store::items_of_person(tx, name)? {
         store::record_change(tx, id, ChangeOp::Upsert, now)?;
     }

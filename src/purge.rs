@@ -123,6 +123,7 @@ impl Archive {
         let now = self.now();
         self.write(|tx| {
             store::mark_purge_pending(tx, &all)?;
+            store::mark_purged(tx, &all, now)?;
             for id in &present {
                 store::delete_item(tx, *id, now)?;
             }
@@ -136,6 +137,7 @@ impl Archive {
                 let replacement = privacy.and_then(|p| p.pseudonym).unwrap_or_else(|| NAME_REMOVED.to_string());
                 crate::ocr::forget_name(tx, name, &replacement)?;
                 crate::history::forget_name(tx, name)?;
+                crate::bundle::forget_name(tx, name, now)?;
                 store::delete_person(tx, name)?;
             }
             store::drop_entities_only_they_used(tx, &all)?;

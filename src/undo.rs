@@ -197,6 +197,7 @@ impl Archive {
                     ])?;
                 }
                 store::insert_item(tx, &entry.item)?;
+                store::lift_tombstone(tx, id)?;
                 tx.prepare_cached("DELETE FROM deleted_links WHERE item_id = ?1")?.execute([id.to_string()])?;
                 for place in &entry.positions {
                     tx.prepare_cached(

@@ -89,10 +89,16 @@ fn workflow(dir: &Path, encrypt: bool) -> Vec<String> {
     let hits: serde_json::Value = serde_json::from_str(&step(&["search", "--json", "neighbours"])).unwrap();
     assert!(hits["total"].as_u64().unwrap() >= 1, "{hits}");
     let out = dir.join("out");
-    for format in ["bagit", "site", "json", "jsonld", "csv", "ris", "csl-json"] {
+    for format in ["bagit", "site", "json", "jsonld", "csv", "ris", "csl-json", "iiif"] {
         step(&["export", "--format", format, out.join(format).to_str().unwrap()]);
     }
     step(&["export", "--format", "bagit", "--zip", out.join("bag.zip").to_str().unwrap()]);
+    // A bundle for another archive, and taking it in (the archive's own: nothing changes).
+    step(&["share", "--json", out.join("bundle").to_str().unwrap()]);
+    let merged: serde_json::Value =
+        serde_json::from_str(&step(&["merge", "--json", out.join("bundle").to_str().unwrap()])).unwrap();
+    assert_eq!(merged["added"].as_array().map(Vec::len), Some(0), "{merged}");
+    assert_eq!(merged["updated"].as_array().map(Vec::len), Some(0), "{merged}");
     step(&["verify", "--json"]);
     step(&["backup", out.join("backup").to_str().unwrap()]);
     found

@@ -88,6 +88,16 @@ fn write_bag(archive: &Archive, options: &ExportOptions, bag: &Path) -> Result<E
         write_file(&data.join(HISTORY_FILE), bytes)?;
     }
 
+    let description = description(selection, report.exported, &report.left_out, options.originals);
+    write_tag_files(archive, bag, &description)?;
+    super::log_export(archive, "bagit", bag, &items)?;
+    Ok(report)
+}
+
+/// Makes the folder `bag`, whose `data/` holds the payload, a bag: writes `bagit.txt`,
+/// `bag-info.txt` (with `description`), the payload manifests and the tag manifests.
+pub(crate) fn write_tag_files(archive: &Archive, bag: &Path, description: &str) -> Result<()> {
+    let data = bag.join(DATA_DIR);
     let payload = files_under(bag, &data)?;
     let mut octets = 0;
     let mut manifests = [String::new(), String::new()];
@@ -104,7 +114,7 @@ fn write_bag(archive: &Archive, options: &ExportOptions, bag: &Path) -> Result<E
          External-Description: {}\nBag-Software-Agent: walkout {}\n",
         archive.now().format("%Y-%m-%d"),
         payload.len(),
-        description(selection, report.exported, &report.left_out, options.originals),
+        description,
         env!("CARGO_PKG_VERSION"),
     );
     write_file(&bag.join("bag-info.txt"), info)?;
@@ -124,8 +134,7 @@ fn write_bag(archive: &Archive, options: &ExportOptions, bag: &Path) -> Result<E
     for (algorithm, manifest) in ALGORITHMS.iter().zip(&tag_manifests) {
         write_file(&bag.join(format!("tagmanifest-{algorithm}.txt")), manifest)?;
     }
-    super::log_export(archive, "bagit", bag, &items)?;
-    Ok(report)
+    Ok(())
 }
 
 /// `External-Description`: what was selected, how much the privacy filter kept back, and what
@@ -199,7 +208,7 @@ pub(crate) fn digests(path: &Path) -> Result<([String; 2], u64)> {
 
 /// Zips every file of `folder` under the top folder `top` into `target`; errors name `shown`
 /// (the zip file's place: `target` is a temp file beside it).
-fn zip_folder(folder: &Path, top: &str, target: &Path, shown: &Path) -> Result<()> {
+pub(crate) fn zip_folder(folder: &Path, top: &str, target: &Path, shown: &Path) -> Result<()> {
     crate::files::injected_write_failure().map_err(|e| Error::io(shown, e))?;
     let file = File::create(target).map_err(|e| Error::io(shown, e))?;
     let mut zip = zip::ZipWriter::new(io::BufWriter::new(file));

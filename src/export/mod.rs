@@ -6,6 +6,7 @@ pub mod bagit;
 pub mod citation;
 pub mod csl;
 pub mod csv;
+pub mod iiif;
 pub mod json;
 pub mod jsonld;
 pub mod reference;
@@ -72,13 +73,16 @@ pub enum Format {
     Ris,
     /// Formatted citations in one style, one a paragraph.
     Citation,
+    /// IIIF Presentation 3 manifests of the photos, with a static (level 0) image service.
+    Iiif,
 }
 
 impl Format {
     /// Every format's CLI name, in the order `--help` lists them.
-    pub const NAMES: &[&str] = &["json", "csv", "jsonld", "bagit", "site", "csl-json", "ris", "citation"];
+    pub const NAMES: &[&str] = &["json", "csv", "jsonld", "bagit", "site", "csl-json", "ris", "citation", "iiif"];
 
-    /// Parses a CLI name (`json`, `csv`, `jsonld`, `bagit`, `site`, `csl-json`, `ris`, `citation`).
+    /// Parses a CLI name (`json`, `csv`, `jsonld`, `bagit`, `site`, `csl-json`, `ris`, `citation`,
+    /// `iiif`).
     pub fn parse(name: &str) -> Result<Format> {
         Ok(match name.trim().to_ascii_lowercase().as_str() {
             "json" => Format::Json,
@@ -89,6 +93,7 @@ impl Format {
             "csl-json" | "csljson" | "csl" => Format::CslJson,
             "ris" => Format::Ris,
             "citation" | "citations" => Format::Citation,
+            "iiif" => Format::Iiif,
             _ => {
                 return Err(Error::invalid(
                     "format",
@@ -119,8 +124,11 @@ pub struct ExportOptions {
     /// GPS, camera serials, embedded thumbnails) and without their redactions burned in: for
     /// an archivist's own lossless transfer, never for publication. By default photos leave
     /// cleaned (`files::clean_image::publishable`). Only json, csv, jsonld and bagit carry
-    /// files; the site always shows cleaned photos.
+    /// files; the site and iiif always show cleaned photos.
     pub originals: bool,
+    /// Where a IIIF export will be served: the http(s) address every IIIF id starts with.
+    /// None for `iiif::DEFAULT_BASE_URL` (`http://localhost:8000/`). Other formats ignore it.
+    pub base_url: Option<String>,
     /// Told how far the export is as its files are written (the slow part: cleaning photos).
     pub progress: Progress,
 }
@@ -168,7 +176,7 @@ impl PartialEq for Progress {
 impl Eq for Progress {}
 
 /// Writes an export of `format` to `out`: a folder for json, csv, jsonld, bagit (a zip file
-/// with `zip`) and site, one file for csl-json, ris and citation.
+/// with `zip`), site and iiif, one file for csl-json, ris and citation.
 ///
 /// An export that fails part way (a full disk …) leaves no partial export behind for someone to
 /// take for a whole one. A folder it created is removed; a folder that was there before keeps an
@@ -236,6 +244,9 @@ fn incomplete_note(archive: &Archive) -> String {
 
 fn export_as(archive: &Archive, format: Format, options: &ExportOptions, out: &Path) -> Result<ExportReport> {
     let (selection, restricted) = (&options.selection, options.include_restricted);
+    if options.originals && format == Format::Iiif {
+        return Err(Error::invalid("originals", ORIGINALS_NOT_FOR_IIIF));
+    }
     if options.originals && !format.ships_originals() {
         return Err(Error::invalid("originals", "only json, csv, jsonld and bagit exports carry photo files"));
     }
@@ -248,8 +259,13 @@ fn export_as(archive: &Archive, format: Format, options: &ExportOptions, out: &P
         Format::CslJson => csl::export(archive, selection, restricted, out),
         Format::Ris => ris::export(archive, selection, restricted, out),
         Format::Citation => citation::export(archive, selection, restricted, options.style, out),
+        Format::Iiif => iiif::export(archive, options, out),
     }
 }
+
+/// Why a IIIF export takes no `originals`.
+pub const ORIGINALS_NOT_FOR_IIIF: &str = "a IIIF export publishes its photos, so they always leave as cleaned copies \
+     (no EXIF or GPS, redactions burned in), never as originals";
 
 /// The form an item outside the selection may leave in (a quote's source article), by the
 /// same policy `select` applies, or None when it stays in.
@@ -394,6 +410,7 @@ pub struct ExportReport {
 
 /// An item an export did not include.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LeftOut {
     /// The item.
     pub id: crate::model::Id,
@@ -418,18 +435,7 @@ pub fn select_for(
     include_restricted: bool,
     purpose: Purpose,
 ) -> Result<(Vec<Item>, Vec<LeftOut>)> {
-    let items = match selection {
-        Selection::All => archive.all_items()?,
-        Selection::Collection(name) => archive.collection_items(name)?,
-        Selection::Query(query) => {
-            let mut request = SearchRequest::words(query.clone());
-            let total = archive.search(&SearchRequest { limit: 1, ..request.clone() })?.total as usize;
-            request.limit = total.max(1);
-            let ids: Vec<_> = archive.search(&request)?.hits.into_iter().map(|h| h.id).collect();
-            ids.into_iter().map(|id| archive.get(id)).collect::<Result<_>>()?
-        }
-        Selection::Items(ids) => ids.iter().map(|id| archive.get(*id)).collect::<Result<_>>()?,
-    };
+    let items = selected_items(archive, selection)?;
     let mut disclosure = Disclosure::new(archive, include_restricted, purpose)?;
     let mut keep = Vec::new();
     let mut left_out = Vec::new();
@@ -440,6 +446,22 @@ pub fn select_for(
         }
     }
     Ok((keep, left_out))
+}
+
+/// The items a selection names, as stored, before any policy.
+pub(crate) fn selected_items(archive: &Archive, selection: &Selection) -> Result<Vec<Item>> {
+    Ok(match selection {
+        Selection::All => archive.all_items()?,
+        Selection::Collection(name) => archive.collection_items(name)?,
+        Selection::Query(query) => {
+            let mut request = SearchRequest::words(query.clone());
+            let total = archive.search(&SearchRequest { limit: 1, ..request.clone() })?.total as usize;
+            request.limit = total.max(1);
+            let ids: Vec<_> = archive.search(&request)?.hits.into_iter().map(|h| h.id).collect();
+            ids.into_iter().map(|id| archive.get(id)).collect::<Result<_>>()?
+        }
+        Selection::Items(ids) => ids.iter().map(|id| archive.get(*id)).collect::<Result<_>>()?,
+    })
 }
 
 /// The purpose of an export made with these options.

@@ -481,6 +481,7 @@ impl Archive {
                 archive.update_item(item)
             } else {
                 archive.add_item(item.clone())?;
+                archive.write_database(|tx| store::lift_tombstone(tx, id))?;
                 archive.get(id)
             }
         })

@@ -304,11 +304,23 @@ impl SearchIndex {
     /// Merges every segment into one and deletes the files no longer used, so nothing deleted
     /// lingers on disk.
     pub fn compact(&mut self) -> Result<()> {
-        let segments = self.index.searchable_segment_ids()?;
         let has_deletes = self.reader.searcher().segment_readers().iter().any(|s| s.num_deleted_docs() > 0);
+        let index = self.index.clone();
         let writer = self.writer()?;
-        if segments.len() > 1 || has_deletes {
-            writer.merge(&segments).wait()?;
+        // The writer's own merges run in the background: one may take some of these segments
+        // between the listing and this merge, which then finds them gone. List again and retry.
+        for attempt in 0.. {
+            let segments = index.searchable_segment_ids()?;
+            if segments.len() <= 1 && !has_deletes {
+                break;
+            }
+            match writer.merge(&segments).wait() {
+                Ok(_) => break,
+                Err(tantivy::TantivyError::InvalidArgument(_)) if attempt < 20 => {
+                    std::thread::sleep(std::time::Duration::from_millis(50))
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         writer.garbage_collect_files().wait()?;
         self.reader.reload()?;

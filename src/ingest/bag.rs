@@ -56,13 +56,13 @@ pub fn is_zip(path: &Path) -> bool {
 }
 
 /// How paths inside the bag are shown in the report: under the folder or zip file imported.
-struct Shown {
-    root: PathBuf,
-    as_given: PathBuf,
+pub(crate) struct Shown {
+    pub root: PathBuf,
+    pub as_given: PathBuf,
 }
 
 impl Shown {
-    fn path(&self, inside: &str) -> String {
+    pub(crate) fn path(&self, inside: &str) -> String {
         self.as_given.join(inside).display().to_string()
     }
     fn rewrite(&self, text: &str) -> String {
@@ -135,7 +135,7 @@ impl Archive {
 }
 
 /// The bag in an unzipped folder: the folder itself, or its one subfolder holding `bagit.txt`.
-fn bag_root(dir: &Path) -> Option<PathBuf> {
+pub(crate) fn bag_root(dir: &Path) -> Option<PathBuf> {
     if dir.join("bagit.txt").is_file() {
         return Some(dir.to_path_buf());
     }
@@ -148,7 +148,7 @@ fn bag_root(dir: &Path) -> Option<PathBuf> {
 
 /// Checks the manifests; returns the payload paths (`data/…`) whose every listed checksum
 /// matches. Each refused line or file is reported; a damaged manifest refuses the whole bag.
-fn verify(root: &Path, shown: &Shown, report: &mut ImportReport) -> Result<BTreeSet<String>, String> {
+pub(crate) fn verify(root: &Path, shown: &Shown, report: &mut ImportReport) -> Result<BTreeSet<String>, String> {
     check_tag_manifests(root)?;
     let mut sums: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
     for (index, algorithm) in ALGORITHMS.iter().enumerate() {
@@ -236,7 +236,12 @@ const BOMB_RATIO: u64 = 200;
 
 /// Extracts a zip into `dir`. Entries whose names could reach outside, links, and entries over
 /// the size limit are refused one by one and reported.
-fn unzip(zip_path: &Path, dir: &Path, limits: ImportLimits, report: &mut ImportReport) -> Result<(), String> {
+pub(crate) fn unzip(
+    zip_path: &Path,
+    dir: &Path,
+    limits: ImportLimits,
+    report: &mut ImportReport,
+) -> Result<(), String> {
     let file = fs::File::open(zip_path).map_err(|e| describe_io(&e))?;
     let mut archive =
         zip::ZipArchive::new(io::BufReader::new(file)).map_err(|e| format!("not a readable zip file: {e}"))?;

@@ -120,6 +120,8 @@ pub fn delete_item(conn: &Connection, id: Id, now: DateTime<Utc>) -> Result<bool
     let deleted = conn.prepare_cached("DELETE FROM items WHERE id = ?1")?.execute([id.to_string()])?;
     if deleted > 0 {
         crate::history::record_item_deleted(conn, id, now)?;
+        conn.prepare_cached("INSERT OR IGNORE INTO tombstones (item_id, kind, at) VALUES (?1, 'deleted', ?2)")?
+            .execute(params![id.to_string(), now.to_rfc3339()])?;
         record_change(conn, id, ChangeOp::Delete, now)?;
     }
     Ok(deleted > 0)

@@ -261,6 +261,45 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE items ADD COLUMN custom TEXT;
     ALTER TABLE collections ADD COLUMN default_template TEXT;
     "#,
+    // 10: archives that merge. A tombstone says an item was deleted (until it is restored) or
+    // purged (for good), by id and time only, so that a bundle carries the deletion and an
+    // older bundle never brings the item back. A person purge is remembered only as a hash of
+    // the folded name. `merge_seen` keeps the states of an item another archive had (by content
+    // hash; the JSON of the one it shared, with who made it and when), the common ground of the
+    // next merge; `merge_conflicts` holds the fields
+    // both sides changed, until the archivist chooses.
+    r#"
+    CREATE TABLE tombstones (
+        item_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE person_purges (
+        hash TEXT PRIMARY KEY,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE merge_seen (
+        item_id TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        state TEXT,
+        by TEXT,
+        at TEXT,
+        PRIMARY KEY (item_id, hash)
+    );
+    CREATE TABLE merge_conflicts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        item_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        ours TEXT NOT NULL,
+        theirs TEXT NOT NULL,
+        our_user TEXT NOT NULL,
+        our_at TEXT NOT NULL,
+        their_user TEXT NOT NULL,
+        their_at TEXT NOT NULL,
+        bundle TEXT NOT NULL,
+        UNIQUE (item_id, field)
+    );
+    "#,
 ];
 
 /// The archive format this binary writes: the number of migrations it knows.

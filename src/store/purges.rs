@@ -38,7 +38,25 @@ pub fn is_known_absent(conn: &Connection, id: Id) -> Result<bool> {
     let id = id.to_string();
     let in_log = conn.prepare_cached("SELECT 1 FROM changes WHERE item_id = ?1 LIMIT 1")?.exists([&id])?;
     let pending = conn.prepare_cached("SELECT 1 FROM purges_pending WHERE item_id = ?1")?.exists([&id])?;
-    Ok(in_log || pending)
+    let tombstone = conn.prepare_cached("SELECT 1 FROM tombstones WHERE item_id = ?1")?.exists([&id])?;
+    Ok(in_log || pending || tombstone)
+}
+
+/// A deleted item is back (an undo, a restored version): its deletion no longer travels.
+pub fn lift_tombstone(conn: &Connection, id: Id) -> Result<()> {
+    conn.prepare_cached("DELETE FROM tombstones WHERE item_id = ?1 AND kind = 'deleted'")?.execute([id.to_string()])?;
+    Ok(())
+}
+
+/// Marks items purged for good: the tombstone (id and time, nothing else) outlives every other
+/// trace of them, so that a bundle carries the purge and no bundle brings them back.
+pub fn mark_purged(conn: &Connection, ids: &[Id], now: DateTime<Utc>) -> Result<()> {
+    let mut stmt =
+        conn.prepare_cached("INSERT OR REPLACE INTO tombstones (item_id, kind, at) VALUES (?1, 'purged', ?2)")?;
+    for id in ids {
+        stmt.execute(params![id.to_string(), now.to_rfc3339()])?;
+    }
+    Ok(())
 }
 
 /// Marks a purge of these ids under way until `finish_pending_purges`.
@@ -117,6 +135,8 @@ pub fn forget_items(conn: &Connection, ids: &[Id]) -> Result<()> {
         conn.prepare_cached("DELETE FROM changes WHERE item_id = ?1")?.execute([&id])?;
         conn.prepare_cached("DELETE FROM export_items WHERE item_id = ?1")?.execute([&id])?;
         conn.prepare_cached("DELETE FROM deleted_links WHERE item_id = ?1")?.execute([&id])?;
+        conn.prepare_cached("DELETE FROM merge_seen WHERE item_id = ?1")?.execute([&id])?;
+        conn.prepare_cached("DELETE FROM merge_conflicts WHERE item_id = ?1")?.execute([&id])?;
     }
     Ok(())
 }

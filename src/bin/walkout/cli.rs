@@ -92,6 +92,49 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a bundle for another archive to merge: the chosen items as stored, their files,
+    /// people, places, events, collections, deletions and purges (a BagIt folder; with
+    /// --encrypt one file sealed with a passphrase from WALKOUT_BUNDLE_PASSPHRASE or a prompt).
+    Share {
+        out: PathBuf,
+        #[arg(long, conflicts_with = "query")]
+        collection: Option<String>,
+        #[arg(long)]
+        query: Option<String>,
+        /// Only what changed since this date (2026-01-30).
+        #[arg(long)]
+        since: Option<String>,
+        /// Seal the bundle with a passphrase.
+        #[arg(long)]
+        encrypt: bool,
+        /// Let restricted items travel (private ones never do).
+        #[arg(long)]
+        include_restricted: bool,
+        /// Let consent grants travel (withdrawals always do).
+        #[arg(long)]
+        include_consent: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take in a bundle from another archive, item by item (`--dry-run` to see what it would do).
+    Merge {
+        bundle: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The fields merges found changed on both sides, waiting for a choice.
+    Conflicts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Settle a merge conflict: `walkout resolve N --keep ours` or `--keep theirs`.
+    Resolve {
+        id: i64,
+        #[arg(long, value_parser = ["ours", "theirs"])]
+        keep: String,
+    },
     /// The name recorded with your changes: shown, or set (`walkout user "Ana"`).
     User { name: Option<String> },
     /// Set a place's coordinates (`--at 44.9778,-93.2650`) or clear them (`--clear`).
@@ -125,10 +168,12 @@ pub enum Command {
     /// Work with collections.
     #[command(subcommand)]
     Collection(CollectionCommand),
-    /// Export items (only public ones unless --include-restricted): json, csv, jsonld, bagit and
-    /// site write a folder (bagit with --zip a zip file); csl-json, ris and citation write one file.
+    /// Export items (only public ones unless --include-restricted): json, csv, jsonld, bagit, site
+    /// and iiif write a folder (bagit with --zip a zip file); csl-json, ris and citation write
+    /// one file.
     Export {
-        /// json, csv, jsonld, bagit, site (an offline exhibit), csl-json, ris or citation.
+        /// json, csv, jsonld, bagit, site (an offline exhibit), csl-json, ris, citation or iiif
+        /// (IIIF manifests of the photos, for Mirador or Universal Viewer).
         #[arg(long, default_value = "json")]
         format: String,
         /// The style of --format citation: chicago, mla or apa.
@@ -149,6 +194,10 @@ pub enum Command {
         /// bagit). Without it, photos leave cleaned: upright, redactions burned in, no metadata.
         #[arg(long)]
         originals: bool,
+        /// Where the IIIF folder will be served (--format iiif): every IIIF id starts with it.
+        /// Default http://localhost:8000/.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
         out: PathBuf,
         #[arg(long)]
         json: bool,

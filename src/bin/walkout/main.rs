@@ -7,6 +7,7 @@ mod cli;
 mod history;
 mod open;
 mod print;
+mod share;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -142,6 +143,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Log { since, user, kind, json } => history::log(&dir, since, user, kind, json)?,
         Command::User { name } => history::user(&dir, name)?,
+        Command::Share { out, collection, query, since, encrypt, include_restricted, include_consent, json } => {
+            share::share(&dir, out, collection, query, since, encrypt, include_restricted, include_consent, json)?
+        }
+        Command::Merge { bundle, dry_run, json } => return share::merge(&dir, &bundle, dry_run, json),
+        Command::Conflicts { json } => share::conflicts(&dir, json)?,
+        Command::Resolve { id, keep } => share::resolve(&dir, id, &keep)?,
         Command::Map { filters, public, json } => print::map(&dir, filters, public, json)?,
         Command::Place { name, at, clear: _ } => {
             let mut archive = open_writer(&dir)?;
@@ -209,10 +216,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Export { format, style, collection, query, include_restricted, zip, originals, out, json } => {
+        Command::Export {
+            format,
+            style,
+            collection,
+            query,
+            include_restricted,
+            zip,
+            originals,
+            base_url,
+            out,
+            json,
+        } => {
             let format = export::Format::parse(&format)?;
             if zip && format != export::Format::Bagit {
                 bail!("--zip is for --format bagit");
+            }
+            if base_url.is_some() && format != export::Format::Iiif {
+                bail!("--base-url is for --format iiif: it is where the IIIF folder will be served");
+            }
+            if originals && format == export::Format::Iiif {
+                bail!("--originals is not for --format iiif: {}", export::ORIGINALS_NOT_FOR_IIIF);
             }
             if originals && !format.ships_originals() {
                 bail!("--originals is for --format json, csv, jsonld or bagit: the other formats carry no photo files");
@@ -229,6 +253,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 zip,
                 style: export::citation::Style::parse(&style)?,
                 originals,
+                base_url,
                 progress: export::Progress::default(),
             };
             let bar = progress_bar();
