@@ -47,6 +47,12 @@ fn target_dir() -> PathBuf {
     exe.ancestors().nth(3).map(Path::to_path_buf).unwrap_or_else(|| repo_root().join("target"))
 }
 
+/// The `walkout` command line built beside the tests (`cargo build --bin walkout`), for a test
+/// that prepares another archive as a second school would.
+pub fn walkout_cli() -> PathBuf {
+    std::env::var_os("WALKOUT_BIN").map(PathBuf::from).unwrap_or_else(|| target_dir().join("debug").join("walkout"))
+}
+
 /// Where screenshots are saved.
 pub fn screenshot_dir() -> PathBuf {
     std::env::var_os("WALKOUT_SCREENSHOTS").map(PathBuf::from).unwrap_or_else(|| target_dir().join("screenshots"))

@@ -47,6 +47,9 @@ fn export_bindings() {
     export::<walkout::history::Version>(&config);
     export::<walkout::templates::Template>(&config);
     export::<walkout::history::RevertPlan>(&config);
+    export::<walkout::bundle::ShareReport>(&config);
+    export::<walkout::bundle::MergeReport>(&config);
+    export::<walkout::bundle::ConflictChoice>(&config);
     export::<walkout::Event>(&config);
     export::<walkout::Collection>(&config);
     export::<walkout::ingest::ImportProgress>(&config);

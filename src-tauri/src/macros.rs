@@ -10,6 +10,8 @@ macro_rules! changes {
     ($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty, |$archive:ident| $body:expr) => {
         $(#[$doc])*
         #[tauri::command]
+        // Tauri passes each field of the call as an argument: a form with six fields is eight.
+        #[allow(clippy::too_many_arguments)]
         pub async fn $name(
             state: tauri::State<'_, crate::state::ArchiveState>,
             reading_room: tauri::State<'_, crate::room::ReadingRoom>,

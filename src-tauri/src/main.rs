@@ -9,6 +9,7 @@ mod macros;
 mod archives;
 #[cfg(test)]
 mod bindings;
+mod bundles;
 mod choosers;
 mod commands;
 mod edits;
@@ -85,6 +86,10 @@ fn main() -> anyhow::Result<()> {
             history::activity,
             history::revert_plan,
             history::revert_operation,
+            bundles::share_bundle,
+            bundles::merge_bundle,
+            bundles::merge_conflicts,
+            bundles::resolve_conflict,
             commands::locate_place,
             commands::list_events,
             commands::list_collections,
