@@ -432,3 +432,21 @@ fn a_bundle_since_a_date_carries_the_withdrawals_made_since_for_items_shared_bef
     merge(&mut keeper, &out);
     assert_eq!(consent_in_force(&keeper, "Lee Park"), Consent::Withheld);
 }
+
+#[test]
+fn a_protected_person_named_only_in_an_items_words_brings_their_protection_along() {
+    let dir = temp();
+    let mut school = archive(dir.path(), "school", "Ana");
+    let mut keeper = archive(dir.path(), "keeper", "Ben");
+    school.set_person_protection("Tomás Reyes", Some(true), None, Some(Some("a ninth grader"))).unwrap();
+    let id = quote(&mut school, "We marched to city hall", "Lee Park");
+    set(&mut school, id, "description", "Tomás Reyes, 14, led the chants");
+    merge(&mut keeper, &share(&school, &dir.path().join("bundle")));
+
+    let tomas = keeper.person_privacy("Tomás Reyes").expect("his record came along");
+    assert!(tomas.minor);
+    let out = dir.path().join("published");
+    walkout::export::export(&keeper, Format::Json, &ExportOptions::default(), &out).unwrap();
+    // His quote is kept back or his name taken out, as at the school: never published.
+    assert!(files_containing(&out, "Reyes".as_bytes()).is_empty(), "the keeper's export names him");
+}

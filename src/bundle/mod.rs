@@ -530,8 +530,19 @@ impl Archive {
         let mut places: BTreeSet<String> = BTreeSet::new();
         let mut events: BTreeSet<String> = BTreeSet::new();
         let mut templates: BTreeSet<String> = BTreeSet::new();
+        // And anyone who may not be named whose name is in an item's words (a description, a
+        // quote, the text read in a photo): the receiver must know to keep it out too.
+        let today = self.now().date_naive();
+        let unnamed = crate::privacy::NameFinder::new(
+            (self.everyones_privacy()?.into_iter()).filter(|(_, p)| !p.may_be_named(today)).map(|(key, _)| key),
+        );
         for item in items {
             names.extend(people_of(item).iter().map(|n| crate::privacy::person_key(n)));
+            let words = serde_json::to_string(item).map_err(|e| Error::invalid("bundle", e.to_string()))?;
+            unnamed.replace(&words, |key| {
+                names.insert(key.to_string());
+                String::new()
+            });
             places.extend(item.place.iter().map(|p| store::name_key(p)));
             events.extend(item.event.iter().map(|e| store::name_key(e)));
             templates.extend(item.template.iter().map(|t| store::name_key(t)));
