@@ -152,7 +152,9 @@ pub fn open_with_passphrase(passphrase: &str, sealed: &[u8]) -> Result<Option<Ve
     let (salt, rest) = rest.split_at(16);
     let number = |at: usize| u32::from_le_bytes(rest[at..at + 4].try_into().expect("four bytes"));
     let (memory_kib, iterations, parallelism) = (number(0), number(4), number(8));
-    if memory_kib > 1024 * 1024 || iterations > 64 || parallelism > 16 {
+    // At most four times what `seal_with_passphrase` asks (64 MiB, 3 passes): a forged header
+    // must not make opening a bundle take minutes and gigabytes.
+    if memory_kib > 256 * 1024 || iterations > 12 || parallelism > 4 {
         return Err(Error::invalid("bundle", "the sealed file asks for unreasonable key-derivation costs; refused"));
     }
     let key = passphrase_key(passphrase, salt, memory_kib, iterations, parallelism)?;
@@ -243,6 +245,16 @@ impl std::fmt::Debug for FileCipher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sealed_file_asking_for_costly_key_derivation_is_refused_before_deriving() {
+        let mut sealed = seal_with_passphrase("a long passphrase", b"the bag").unwrap();
+        assert_eq!(open_with_passphrase("a long passphrase", &sealed).unwrap().as_deref(), Some(&b"the bag"[..]));
+        // The memory cost, after the magic and the salt: 512 MiB.
+        let at = SEALED_MAGIC.len() + 16;
+        sealed[at..at + 4].copy_from_slice(&(512 * 1024u32).to_le_bytes());
+        assert!(matches!(open_with_passphrase("a long passphrase", &sealed), Err(Error::InvalidField { .. })));
+    }
 
     #[test]
     fn a_wrong_passphrase_is_refused_and_the_right_one_unlocks_the_same_key() {
