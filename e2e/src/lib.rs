@@ -488,6 +488,16 @@ impl App {
         Ok(self.driver.execute(js, Vec::new()).await?.json().clone())
     }
 
+    /// A quote's words as the archive stores them (not as the window shows them).
+    pub async fn stored_text(&self, id: &str) -> Result<String> {
+        let text = self
+            .script(&format!(
+                "return window.__TAURI_INTERNALS__.invoke('get_item', {{ id: {id:?} }}).then(i => i.text);"
+            ))
+            .await?;
+        Ok(text.as_str().unwrap_or_default().to_string())
+    }
+
     /// Runs an X client (xdotool) against this app's display.
     pub fn x(&self, program: &str, args: &[&str]) -> Result<String> {
         let out = Command::new(program).args(args).env("DISPLAY", &self.display).stdin(Stdio::null()).output()?;

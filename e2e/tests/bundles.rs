@@ -23,13 +23,6 @@ fn cli(archive: &Path, args: &[&str]) -> anyhow::Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-async fn stored_text(app: &App, id: &str) -> anyhow::Result<String> {
-    let text = app
-        .script(&format!("return window.__TAURI_INTERNALS__.invoke('get_item', {{ id: {id:?} }}).then(i => i.text);"))
-        .await?;
-    Ok(text.as_str().unwrap_or_default().to_string())
-}
-
 #[tokio::test]
 async fn a_bundle_with_one_conflict_is_previewed_merged_and_settled() -> anyhow::Result<()> {
     let app = App::start("bundles").await?;
@@ -65,7 +58,7 @@ async fn a_bundle_with_one_conflict_is_previewed_merged_and_settled() -> anyhow:
     app.wait_text("dialog.bundles .report.preview [data-key=conflicts] dd", "1").await?;
     app.wait_text("dialog.bundles .report.preview [data-key=added] dd", "0").await?;
     app.screenshot("bundle-preview").await?;
-    assert_eq!(stored_text(&app, &id).await?, "Twin Cities belong to us!", "a preview changes nothing");
+    assert_eq!(app.stored_text(&id).await?, "Twin Cities belong to us!", "a preview changes nothing");
 
     // Merge: the conflict view opens on the one field both sides changed.
     app.click("dialog.bundles .footer .merge").await?;
@@ -76,12 +69,12 @@ async fn a_bundle_with_one_conflict_is_previewed_merged_and_settled() -> anyhow:
     assert_eq!(app.count("dialog.bundles .conflict").await?, 1);
     app.wait_text("dialog.bundles .tab.conflicts .badge", "1").await?;
     app.screenshot("bundle-conflict").await?;
-    assert_eq!(stored_text(&app, &id).await?, "Twin Cities belong to us!", "a conflict keeps this archive's value");
+    assert_eq!(app.stored_text(&id).await?, "Twin Cities belong to us!", "a conflict keeps this archive's value");
 
     // Take theirs: the quote takes South High's words; no conflict is left.
     app.click("dialog.bundles .conflict .keep-theirs").await?;
     app.wait_text("dialog.bundles .conflicts .none", "No conflicts").await?;
-    assert_eq!(stored_text(&app, &id).await?, "The Twin Cities belong to all of us");
+    assert_eq!(app.stored_text(&id).await?, "The Twin Cities belong to all of us");
     app.screenshot("bundle-resolved").await?;
     app.click_text("dialog.bundles .footer button", "Close").await?;
     app.wait_text(".pane blockquote", "The Twin Cities belong to all of us").await?;

@@ -11,13 +11,6 @@ async fn edit_words(app: &App, words: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn stored_text(app: &App, id: &str) -> anyhow::Result<String> {
-    let text = app
-        .script(&format!("return window.__TAURI_INTERNALS__.invoke('get_item', {{ id: {id:?} }}).then(i => i.text);"))
-        .await?;
-    Ok(text.as_str().unwrap_or_default().to_string())
-}
-
 #[tokio::test]
 async fn a_quote_edited_twice_comes_back_to_its_first_version_and_an_operation_is_reverted() -> anyhow::Result<()> {
     let app = App::start("history").await?;
@@ -25,7 +18,7 @@ async fn a_quote_edited_twice_comes_back_to_its_first_version_and_an_operation_i
     app.click_text(".list [role=option]", "Twin Cities belong to us").await?;
     app.wait_text(".pane blockquote", "Twin Cities belong to us").await?;
     let id = app.find(".pane .head .id").await?.attr("title").await?.expect("the id");
-    let first = stored_text(&app, &id).await?;
+    let first = app.stored_text(&id).await?;
 
     edit_words(&app, "The Twin Cities belong to us, all of us.").await?;
     edit_words(&app, "The Twin Cities belong to us, all of us. Minneapolis stays.").await?;
@@ -43,7 +36,7 @@ async fn a_quote_edited_twice_comes_back_to_its_first_version_and_an_operation_i
     app.click(".pane .history .version[data-version=\"1\"] .restore").await?;
     app.find(".pane .history .version[data-version=\"4\"]").await?;
     app.wait_text(".pane .history .version[data-version=\"4\"]", "Restored version 1").await?;
-    assert_eq!(stored_text(&app, &id).await?, first);
+    assert_eq!(app.stored_text(&id).await?, first);
     app.screenshot("history-restored").await?;
 
     // The activity: the restore on top; reverting it puts the second edit's words back.
@@ -57,7 +50,7 @@ async fn a_quote_edited_twice_comes_back_to_its_first_version_and_an_operation_i
     app.click(".activity .operation.open .revert").await?;
     app.wait_text(".activity .done", "Reverted").await?;
     app.wait_text(".activity .operation:first-child", "Reverted").await?;
-    assert!(stored_text(&app, &id).await?.ends_with("Minneapolis stays."), "the second edit's words are back");
+    assert!(app.stored_text(&id).await?.ends_with("Minneapolis stays."), "the second edit's words are back");
 
     // The first edit was changed again later: its revert is refused, and says why.
     // Newest first: the revert, the restore, the second edit, the first edit.

@@ -856,21 +856,7 @@ fn merge_person(conn: &Connection, ours: &str, person: &BundlePerson, now: DateT
         .optional()?
         .ok_or_else(|| Error::invalid("person", format!("no person named {ours:?}")))?;
     for consent in new_consents(&local, person, now) {
-        let record = &consent.record;
-        conn.execute(
-            "INSERT INTO consents (id, person_id, scope, status, date, note, expires, recorded_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                crate::model::new_id().to_string(),
-                id,
-                record.scope.as_str(),
-                record.status.as_str(),
-                record.date.as_ref().map(|d| d.as_str()),
-                record.note,
-                record.expires.map(|d| d.to_string()),
-                consent.recorded_at,
-            ],
-        )?;
+        store::insert_consent(conn, &id, &consent.record, &consent.recorded_at)?;
     }
     crate::people::record_person(conn, ours, now)?;
     crate::people::touch_items_of(conn, ours, now)

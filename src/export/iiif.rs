@@ -28,7 +28,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
-use super::site::{THUMB_SIDE, words};
+use super::site::THUMB_SIDE;
 use super::{ExportOptions, ExportReport, LeftOut, Selection, select_for, write_file};
 use crate::archive::Archive;
 use crate::date::EdtfDate;
@@ -102,7 +102,7 @@ pub fn export(archive: &Archive, options: &ExportOptions, out: &Path) -> Result<
     let mut slugs = BTreeSet::new();
     let mut refs = Vec::new();
     for group in groups(archive, &options.selection, &photos, &mut names)? {
-        let slug = unique_slug(&group.en, &mut slugs);
+        let slug = super::site::slug_or(&group.en, "photos", &mut slugs);
         let manifest = manifest(&base, &slug, &group, &by_id, &images);
         let mut reference = json!({"id": manifest["id"], "type": "Manifest", "label": manifest["label"]});
         if let Some(thumbnail) = manifest["items"][0].get("thumbnail") {
@@ -479,19 +479,6 @@ fn creative_commons(text: &str) -> Option<String> {
 
 fn is_version(v: &str) -> bool {
     ["1.0", "2.0", "2.5", "3.0", "4.0"].contains(&v)
-}
-
-/// A file name for a manifest: folded, lowercase ASCII words joined by `-`, unique.
-fn unique_slug(name: &str, taken: &mut BTreeSet<String>) -> String {
-    let folded = words(name).into_iter().filter(|w| w.is_ascii()).collect::<Vec<_>>().join("-");
-    let base: String = if folded.is_empty() { "photos".to_string() } else { folded.chars().take(60).collect() };
-    let mut slug = base.clone();
-    let mut n = 2;
-    while !taken.insert(slug.clone()) {
-        slug = format!("{base}-{n}");
-        n += 1;
-    }
-    slug
 }
 
 fn to_bytes(value: &Value) -> Result<Vec<u8>> {

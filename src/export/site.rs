@@ -223,8 +223,14 @@ fn write_photos(
 
 /// A file name for a collection: folded, lowercase ASCII words joined by `-`, unique.
 fn unique_slug(name: &str, taken: &mut BTreeSet<String>) -> String {
+    slug_or(name, "collection", taken)
+}
+
+/// A file name made of `name`'s folded, lowercase ASCII words joined by `-` (`fallback` when it
+/// has none), unique among `taken`.
+pub(crate) fn slug_or(name: &str, fallback: &str, taken: &mut BTreeSet<String>) -> String {
     let folded = words(name).into_iter().filter(|w| w.is_ascii()).collect::<Vec<_>>().join("-");
-    let base: String = if folded.is_empty() { "collection".to_string() } else { folded.chars().take(60).collect() };
+    let base: String = if folded.is_empty() { fallback.to_string() } else { folded.chars().take(60).collect() };
     let mut slug = base.clone();
     let mut n = 2;
     while !taken.insert(slug.clone()) {

@@ -37,18 +37,23 @@ pub fn set_person_protection(
 /// Appends a consent record for a person.
 pub fn add_consent(conn: &Connection, name: &str, record: &ConsentRecord, now: DateTime<Utc>) -> Result<()> {
     let id = person_id_or_create(conn, name)?;
+    insert_consent(conn, &id, record, &now.to_rfc3339())
+}
+
+/// Appends a consent record to the person with this id, recorded at `recorded_at` (RFC 3339).
+pub fn insert_consent(conn: &Connection, person_id: &str, record: &ConsentRecord, recorded_at: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO consents (id, person_id, scope, status, date, note, expires, recorded_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             crate::model::new_id().to_string(),
-            id,
+            person_id,
             record.scope.as_str(),
             record.status.as_str(),
             record.date.as_ref().map(|d| d.as_str()),
             record.note,
             record.expires.map(|d| d.to_string()),
-            now.to_rfc3339(),
+            recorded_at,
         ],
     )?;
     Ok(())
