@@ -13,7 +13,7 @@ use walkout::bundle::{ConflictChoice, MergeOptions, MergeReport, ShareOptions, m
 use walkout::export::{ExportOptions, Format};
 use walkout::ingest::ImportLimits;
 use walkout::privacy::{ConsentRecord, ConsentScope};
-use walkout::{Archive, Consent, Error, Id, Item, ItemDetails, Sensitivity};
+use walkout::{Archive, Consent, Error, Id, ItemDetails, Sensitivity};
 
 use crate::common::*;
 
@@ -21,18 +21,6 @@ fn archive(dir: &Path, name: &str, user: &str) -> Archive {
     let mut archive = Archive::create(&dir.join(name)).unwrap();
     archive.set_user(user).unwrap();
     archive
-}
-
-fn quote(archive: &mut Archive, text: &str, speaker: &str) -> Id {
-    let mut item = Item::quote(text, archive.now());
-    if let ItemDetails::Quote(q) = &mut item.details {
-        q.speaker = Some(speaker.into());
-    }
-    archive.add_item(item).unwrap()
-}
-
-fn set(archive: &mut Archive, id: Id, field: &str, value: &str) {
-    archive.edit(id, &[(field.to_string(), value.to_string())]).unwrap();
 }
 
 fn share(archive: &Archive, out: &Path) -> PathBuf {

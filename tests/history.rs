@@ -7,21 +7,9 @@ use std::sync::atomic::AtomicBool;
 
 use walkout::history::OperationKind;
 use walkout::undo::BulkChange;
-use walkout::{Archive, Error, Id, Item, ItemDetails, Sensitivity};
+use walkout::{Archive, Error, Id, ItemDetails, Sensitivity};
 
 use crate::common::*;
-
-fn quote(archive: &mut Archive, text: &str, speaker: &str) -> Id {
-    let mut item = Item::quote(text, archive.now());
-    if let ItemDetails::Quote(q) = &mut item.details {
-        q.speaker = Some(speaker.into());
-    }
-    archive.add_item(item).unwrap()
-}
-
-fn set(archive: &mut Archive, id: Id, field: &str, value: &str) {
-    archive.edit(id, &[(field.to_string(), value.to_string())]).unwrap();
-}
 
 #[test]
 fn each_edit_is_a_version_with_its_fields_and_any_version_can_be_restored_as_a_new_one() {

@@ -34,6 +34,20 @@ pub fn run_json(archive: &Path, args: &[&str]) -> serde_json::Value {
 }
 
 /// A new archive with the demo record, in `dir/archive`.
+/// Adds a quote said by `speaker`.
+pub fn quote(archive: &mut Archive, text: &str, speaker: &str) -> walkout::Id {
+    let mut item = walkout::Item::quote(text, archive.now());
+    if let walkout::ItemDetails::Quote(q) = &mut item.details {
+        q.speaker = Some(speaker.into());
+    }
+    archive.add_item(item).unwrap()
+}
+
+/// Edits one field of an item, as `walkout edit ID --set FIELD=VALUE` does.
+pub fn set(archive: &mut Archive, id: walkout::Id, field: &str, value: &str) {
+    archive.edit(id, &[(field.to_string(), value.to_string())]).unwrap();
+}
+
 pub fn demo_archive(dir: &Path) -> (PathBuf, Archive) {
     let root = dir.join("archive");
     let mut archive = Archive::create(&root).expect("create");
