@@ -27,6 +27,7 @@
 //! purged; encrypting the archive and sealing bundles keeps that from a finder of the laptop
 //! or the stick.
 
+mod conflicts;
 mod merge;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,7 +40,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-pub use merge::{Conflict, ConflictChoice, MergeOptions, MergeReport};
+pub use conflicts::{Conflict, ConflictChoice};
+pub use merge::{MergeOptions, MergeReport};
 
 use crate::archive::Archive;
 use crate::error::{Error, Result};
