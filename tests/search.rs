@@ -135,6 +135,41 @@ fn facets_count_every_match_not_just_the_page() {
 }
 
 #[test]
+fn a_page_asked_without_facets_has_the_same_hits_and_no_facets() {
+    let dir = temp();
+    let (_, archive) = demo_archive(dir.path());
+    let with = archive.search(&SearchRequest { limit: 5, offset: 5, ..SearchRequest::words("walkout") }).unwrap();
+    let without = archive
+        .search(&SearchRequest { limit: 5, offset: 5, facets: false, ..SearchRequest::words("walkout") })
+        .unwrap();
+    assert!(!with.facets.is_empty());
+    assert!(without.facets.is_empty(), "{:?}", without.facets);
+    assert_eq!(without.total, with.total);
+    assert_eq!(without.hits, with.hits);
+}
+
+#[test]
+fn stems_match_but_never_show_as_words_typed_phrases_or_corrections() {
+    let dir = temp();
+    let (_, mut archive) = demo_archive(dir.path());
+    add_quote(&mut archive, "The students were organizing quietly", "en");
+    add_quote(&mut archive, "Las estudiantes organizaron la marcha", "es");
+    // The stem finds the inflected word, in either language, and marks the word as written.
+    let student = search(&archive, "student ");
+    assert!(titles(&student).iter().any(|t| t.starts_with("The students were")), "{:?}", titles(&student));
+    let hit = student.hits.iter().find(|h| h.title.starts_with("The students")).unwrap();
+    assert!(hit.snippet.contains("<mark>students</mark>"), "{}", hit.snippet);
+    assert!(titles(&search(&archive, "organizaron ")).iter().any(|t| t.starts_with("Las estudiantes")));
+    // A phrase is the words as written: the stem at the same place does not stand in for them.
+    assert_eq!(search(&archive, "\"student were\"").total, 0);
+    assert_eq!(search(&archive, "\"students were\"").total, 1);
+    // A typo is corrected to a word of the text, never to a stem.
+    let typo = search(&archive, "organizng ");
+    assert!(typo.corrected[0].nearest.contains(&"organizing".to_string()), "{:?}", typo.corrected);
+    assert!(typo.corrected[0].nearest.iter().all(|w| w.chars().all(char::is_alphanumeric)), "{:?}", typo.corrected);
+}
+
+#[test]
 fn facet_counts_add_up_across_writes_edits_and_deletes() {
     let dir = temp();
     let mut archive = Archive::create(&dir.path().join("a")).unwrap();

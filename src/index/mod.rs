@@ -27,7 +27,7 @@ use tantivy::schema::{
 };
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use self::analysis::{ENGLISH, PLAIN, SPANISH, Stemming};
+use self::analysis::{Stemming, TEXT};
 use self::query::{MatchTerms, ParsedQuery, TextFields};
 use crate::error::{Error, Result};
 use crate::model::{Id, Item, ItemDetails, Sensitivity};
@@ -35,7 +35,7 @@ use crate::search::{Facets, SearchRequest, SortOrder};
 use crate::store::name_key;
 
 /// Bump when the schema or the analyzers change: older indexes are then rebuilt.
-const SCHEMA_VERSION: u32 = 5;
+const SCHEMA_VERSION: u32 = 6;
 const WRITER_MEMORY: usize = 96 * 1024 * 1024;
 /// How many facet values a search reports for the open-ended facets (tags, places, speakers).
 const FACET_VALUES: usize = 30;
@@ -63,16 +63,16 @@ struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = |analyzer: &str, positions: bool| {
-        let record = if positions { IndexRecordOption::WithFreqsAndPositions } else { IndexRecordOption::WithFreqs };
-        TextOptions::default()
-            .set_indexing_options(TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(record))
-    };
     let id = b.add_text_field("id", STRING | STORED);
     let kind = b.add_text_field("kind", STRING);
-    let plain = b.add_text_field("plain", text(PLAIN, true));
-    let english = b.add_text_field("english", text(ENGLISH, false));
-    let spanish = b.add_text_field("spanish", text(SPANISH, false));
+    // One text field: the folded words with positions, and their stems beside them.
+    let text_field = b.add_text_field(
+        "text",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer(TEXT).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        ),
+    );
+    let lang = b.add_text_field("lang", STRING);
     let tag = b.add_text_field("tag", STRING);
     let collection = b.add_text_field("collection", STRING);
     let speaker = b.add_text_field("speaker", STRING);
@@ -93,7 +93,7 @@ fn schema() -> (Schema, Fields) {
     let fields = Fields {
         id,
         kind,
-        text: TextFields { plain, english, spanish },
+        text: TextFields { text: text_field, lang },
         tag,
         collection,
         speaker,
@@ -364,11 +364,13 @@ impl SearchIndex {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, item.id.to_string());
         doc.add_text(f.kind, item.kind().as_str());
-        let text = searchable_text(item).join("\n");
-        doc.add_text(f.text.plain, &text);
-        match Stemming::for_language(item.language.as_deref()) {
-            Stemming::English => doc.add_text(f.text.english, &text),
-            Stemming::Spanish => doc.add_text(f.text.spanish, &text),
+        let stemming = Stemming::for_language(item.language.as_deref());
+        let mut text = analysis::language_mark(stemming).to_string();
+        text.push_str(&searchable_text(item).join("\n"));
+        doc.add_text(f.text.text, &text);
+        match stemming {
+            Stemming::English => doc.add_text(f.text.lang, "en"),
+            Stemming::Spanish => doc.add_text(f.text.lang, "es"),
             Stemming::None => {}
         }
         doc.add_text(f.sensitivity, sensitivity.as_str());
@@ -583,7 +585,7 @@ fn run(
 ) -> Result<(u64, Page, Facets)> {
     let mut multi = MultiCollector::new();
     let count = multi.add_collector(Count);
-    let facet_counts = multi.add_collector(facets::FacetCounts::all(tables.clone()));
+    let facet_counts = request.facets.then(|| multi.add_collector(facets::FacetCounts::all(tables.clone())));
     let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
     let addresses: Vec<(f32, DocAddress)>;
     let mut fruits;
@@ -615,7 +617,8 @@ fn run(
     }
     let total = count.extract(&mut fruits) as u64;
     let mut facets = BTreeMap::new();
-    for (i, (name, counts)) in FACET_NAMES.iter().zip(facet_counts.extract(&mut fruits)).enumerate() {
+    let counted = facet_counts.map(|handle| handle.extract(&mut fruits)).unwrap_or_default();
+    for (i, (name, counts)) in FACET_NAMES.iter().zip(counted).enumerate() {
         let limit = (!matches!(*name, "kind" | "year" | "custom")).then_some(FACET_VALUES);
         facets.insert(name.to_string(), tables.top(i, &counts, limit).into_iter().collect());
     }

@@ -14,13 +14,14 @@ use std::collections::HashSet;
 
 use tantivy::collector::Count;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Occur, PhraseQuery, Query, QueryClone, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    QueryClone, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::termdict::TermStreamer;
 use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
-use super::analysis::{self, ENGLISH, PLAIN, SPANISH};
+use super::analysis::{self, ENGLISH, PLAIN, SPANISH, Stemming};
 use crate::error::Result;
 
 /// One unit of the query: a word or a quoted phrase, as typed.
@@ -95,15 +96,14 @@ impl ParsedQuery {
     }
 }
 
-/// The index fields a text query reads.
+/// The index field a text query reads: folded words, and beside them their stems, marked by
+/// language (`analysis::stem_term`).
 #[derive(Clone, Copy, Debug)]
 pub struct TextFields {
-    /// Folded, unstemmed.
-    pub plain: Field,
-    /// English stems.
-    pub english: Field,
-    /// Spanish stems.
-    pub spanish: Field,
+    /// The one text field.
+    pub text: Field,
+    /// The item's stemming language (`en`, `es`; none for the others).
+    pub lang: Field,
 }
 
 /// What the highlighter marks: the terms the query actually searched for.
@@ -289,9 +289,9 @@ fn phrase_query(fields: TextFields, text: &str, collect: Option<&mut MatchTerms>
     }
     match words.len() {
         0 => None,
-        1 => Some(term_query(fields.plain, &words[0])),
+        1 => Some(term_query(fields.text, &words[0])),
         _ => Some(Box::new(super::guarded::Guarded(Box::new(PhraseQuery::new(
-            words.iter().map(|w| Term::from_field_text(fields.plain, w)).collect(),
+            words.iter().map(|w| Term::from_field_text(fields.text, w)).collect(),
         ))))),
     }
 }
@@ -313,28 +313,63 @@ fn word_query(
     let english = first_token(ENGLISH, word).unwrap_or_else(|| folded.clone());
     let spanish = first_token(SPANISH, word).unwrap_or_else(|| folded.clone());
 
-    let mut options: Vec<(Occur, Box<dyn Query>)> = vec![
-        (Occur::Should, Box::new(BoostQuery::new(term_query(fields.plain, &folded), 1.5))),
-        (Occur::Should, term_query(fields.english, &english)),
-        (Occur::Should, term_query(fields.spanish, &spanish)),
-    ];
+    // A word of an item matches when it is the word typed, or when it has the same stem in the
+    // item's language. The index holds a stem beside a word only where the two differ (so each
+    // occurrence sits in one posting list this query reads): a word that is its own stem ("love"
+    // in an English item) is found by its folded form, in items of that language only.
+    let mut options: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut probes: Vec<Box<dyn Query>> = vec![term_query(fields.text, &folded)];
+    // The word typed, when it is its own stem, also matches as one: it counts for both, as a
+    // word that is its stem did when the two were separate fields.
+    let own_stem = english == folded || spanish == folded;
+    options.push((
+        Occur::Should,
+        Box::new(BoostQuery::new(term_query(fields.text, &folded), if own_stem { 2.5 } else { 1.5 })),
+    ));
+    for (stemming, stem, language) in [(Stemming::English, &english, "en"), (Stemming::Spanish, &spanish, "es")] {
+        let marked = term_query(fields.text, &analysis::stem_term(stemming, stem));
+        probes.push(marked.box_clone());
+        options.push((Occur::Should, marked));
+        let own = |word: &str| {
+            analysis::stemmer(if stemming == Stemming::English { ENGLISH } else { SPANISH })
+                .is_some_and(|mut s| analysis::stem(&mut s, word) == word)
+        };
+        if *stem != folded && own(stem) {
+            let in_language = BooleanQuery::new(vec![
+                (Occur::Must, term_query(fields.text, stem)),
+                (
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(fields.lang, language),
+                            IndexRecordOption::Basic,
+                        )),
+                        0.0,
+                    )),
+                ),
+            ]);
+            probes.push(in_language.box_clone());
+            options.push((Occur::Should, Box::new(in_language)));
+        }
+    }
     let prefix = typing && folded.chars().count() >= MIN_PREFIX_CHARS;
-    let prefix_query = || FuzzyTermQuery::new_prefix(Term::from_field_text(fields.plain, &folded), 0, false);
+    let prefix_query = || FuzzyTermQuery::new_prefix(Term::from_field_text(fields.text, &folded), 0, false);
     if prefix {
         options.push((Occur::Should, Box::new(BoostQuery::new(Box::new(prefix_query()), 0.5))));
     }
     // Found means found where this request may look: a word only a hidden, deleted or edited-away
     // document holds is treated as unknown, so the answer is the same as for a word never seen.
-    let found = scope.shows_any(term_query(fields.plain, &folded))?
-        || scope.shows_any(term_query(fields.english, &english))?
-        || scope.shows_any(term_query(fields.spanish, &spanish))?
-        || (prefix && scope.shows_any(Box::new(prefix_query()))?);
+    let mut found = false;
+    for probe in probes {
+        found = found || scope.shows_any(probe)?;
+    }
+    found = found || (prefix && scope.shows_any(Box::new(prefix_query()))?);
     let mut nearest = Vec::new();
     if !found && folded.chars().count() >= MIN_FUZZY_CHARS {
-        nearest = nearest_terms(scope, fields.plain, &folded)?;
+        nearest = nearest_terms(scope, fields.text, &folded)?;
         for (term, distance) in &nearest {
             let boost = if *distance == 1 { 0.6 } else { 0.3 };
-            options.push((Occur::Should, Box::new(BoostQuery::new(term_query(fields.plain, term), boost))));
+            options.push((Occur::Should, Box::new(BoostQuery::new(term_query(fields.text, term), boost))));
         }
         if !nearest.is_empty() {
             corrected

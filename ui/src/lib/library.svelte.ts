@@ -91,7 +91,9 @@ class Library {
   #pending = new Set<number>();
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  request(offset = 0, limit = PAGE_SIZE): SearchRequest {
+  /** The request for the current words and filters. Facets are counted for a new search
+   * only (`facets`), not for the pages fetched while scrolling. */
+  request(offset = 0, limit = PAGE_SIZE, facets = offset === 0): SearchRequest {
     const f = this.filters;
     return {
       query: this.query.trim(),
@@ -110,6 +112,7 @@ class Library {
       sort: this.showsGrid ? "date_desc" : this.sort,
       offset,
       limit,
+      facets,
     };
   }
 
@@ -147,7 +150,7 @@ class Library {
       }
       let hidden = 0;
       if (this.readingRoom) {
-        const all = await ipc.search({ ...request, max_sensitivity: null, offset: 0, limit: 1 });
+        const all = await ipc.search({ ...request, max_sensitivity: null, offset: 0, limit: 1, facets: false });
         hidden = Math.max(0, all.total - results.total);
       }
       if (generation !== this.#generation) return;
