@@ -144,6 +144,14 @@ fn run_all(options: &Options) -> Result<(), String> {
             tier[phase] = run_child(phase, &work, options.search_seconds)?;
         }
         tier["wall_seconds"] = json!(tier_started.elapsed().as_secs_f64());
+        // What each engine keeps on disk for this tier (after the reindex merged the index).
+        let archive = work.join(phases::ARCHIVE_DIR);
+        tier["disk_bytes"] = json!({
+            "archive_database": dir_size(&archive) - dir_size(&archive.join("index")),
+            "archive_index": dir_size(&archive.join("index")),
+            "fts5": dir_size(&work.join(phases::FTS5_DB)),
+            "quotes_file": file.bytes,
+        });
         if !options.keep {
             let _ = std::fs::remove_dir_all(&work);
         }
@@ -163,6 +171,17 @@ fn run_all(options: &Options) -> Result<(), String> {
     println!("{}", report::markdown(&results));
     eprintln!("walkout bench: wrote {}", json_path.display());
     Ok(())
+}
+
+/// Bytes of a file, or of every file under a folder.
+fn dir_size(path: &Path) -> u64 {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => m.len(),
+        Ok(m) if m.is_dir() => {
+            std::fs::read_dir(path).map(|entries| entries.flatten().map(|e| dir_size(&e.path())).sum()).unwrap_or(0)
+        }
+        _ => 0,
+    }
 }
 
 /// Runs one phase in a child process and returns its result.
