@@ -428,8 +428,8 @@ impl SearchIndex {
             SortOrder::Relevance if parsed_empty => SortOrder::DateDesc,
             other => other,
         };
-        let tables = self.facet_cache.tables(&searcher)?;
-        let (total, hits, facets) = run(&searcher, &query, request, sort, &self.fields, &tables)?;
+        let tables = if request.facets { Some(self.facet_cache.tables(&searcher)?) } else { None };
+        let (total, hits, facets) = run(&searcher, &query, request, sort, &self.fields, tables.as_ref())?;
         Ok(RawResults { total, hits, facets, terms, corrected })
     }
 
@@ -581,11 +581,11 @@ fn run(
     request: &SearchRequest,
     sort: SortOrder,
     fields: &Fields,
-    tables: &Arc<facets::FacetTables>,
+    tables: Option<&Arc<facets::FacetTables>>,
 ) -> Result<(u64, Page, Facets)> {
     let mut multi = MultiCollector::new();
     let count = multi.add_collector(Count);
-    let facet_counts = request.facets.then(|| multi.add_collector(facets::FacetCounts::all(tables.clone())));
+    let facet_counts = tables.map(|tables| multi.add_collector(facets::FacetCounts::all(tables.clone())));
     let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
     let addresses: Vec<(f32, DocAddress)>;
     let mut fruits;
@@ -617,10 +617,11 @@ fn run(
     }
     let total = count.extract(&mut fruits) as u64;
     let mut facets = BTreeMap::new();
-    let counted = facet_counts.map(|handle| handle.extract(&mut fruits)).unwrap_or_default();
-    for (i, (name, counts)) in FACET_NAMES.iter().zip(counted).enumerate() {
-        let limit = (!matches!(*name, "kind" | "year" | "custom")).then_some(FACET_VALUES);
-        facets.insert(name.to_string(), tables.top(i, &counts, limit).into_iter().collect());
+    if let (Some(handle), Some(tables)) = (facet_counts, tables) {
+        for (i, (name, counts)) in FACET_NAMES.iter().zip(handle.extract(&mut fruits)).enumerate() {
+            let limit = (!matches!(*name, "kind" | "year" | "custom")).then_some(FACET_VALUES);
+            facets.insert(name.to_string(), tables.top(i, &counts, limit).into_iter().collect());
+        }
     }
     let mut hits = Vec::with_capacity(addresses.len());
     for (score, address) in addresses {

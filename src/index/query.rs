@@ -318,7 +318,6 @@ fn word_query(
     // occurrence sits in one posting list this query reads): a word that is its own stem ("love"
     // in an English item) is found by its folded form, in items of that language only.
     let mut options: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut probes: Vec<Box<dyn Query>> = vec![term_query(fields.text, &folded)];
     // The word typed, when it is its own stem, also matches as one: it counts for both, as a
     // word that is its stem did when the two were separate fields.
     let own_stem = english == folded || spanish == folded;
@@ -328,7 +327,6 @@ fn word_query(
     ));
     for (stemming, stem, language) in [(Stemming::English, &english, "en"), (Stemming::Spanish, &spanish, "es")] {
         let marked = term_query(fields.text, &analysis::stem_term(stemming, stem));
-        probes.push(marked.box_clone());
         options.push((Occur::Should, marked));
         let own = |word: &str| {
             analysis::stemmer(if stemming == Stemming::English { ENGLISH } else { SPANISH })
@@ -348,7 +346,6 @@ fn word_query(
                     )),
                 ),
             ]);
-            probes.push(in_language.box_clone());
             options.push((Occur::Should, Box::new(in_language)));
         }
     }
@@ -360,8 +357,8 @@ fn word_query(
     // Found means found where this request may look: a word only a hidden, deleted or edited-away
     // document holds is treated as unknown, so the answer is the same as for a word never seen.
     let mut found = false;
-    for probe in probes {
-        found = found || scope.shows_any(probe)?;
+    for (_, option) in &options {
+        found = found || scope.shows_any(option.box_clone())?;
     }
     found = found || (prefix && scope.shows_any(Box::new(prefix_query()))?);
     let mut nearest = Vec::new();
