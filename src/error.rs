@@ -106,6 +106,36 @@ pub enum Error {
     /// A bundle sealed with a passphrase, opened without it or with another one.
     #[error("{}", sealed_message(path, *wrong))]
     Sealed { path: PathBuf, wrong: bool },
+    /// A long task (an import) holds the archive; a window's change waits for its end.
+    #[error("an import is running; try again when it has finished")]
+    Busy,
+    /// A fault of the program holding the archive (a lock poisoned by an earlier failure).
+    #[error("{what}")]
+    Internal { what: String },
+    /// A change, or a view of the archivist's, asked while the reading room is on.
+    #[error("{message}")]
+    ReadingRoom { message: String },
+    /// A PIN asked for too soon after too many wrong ones.
+    #[error("too many tries: wait {seconds} s before the next one")]
+    TooManyTries { seconds: u64 },
+    /// Neither the reading room's PIN nor the archive's passphrase.
+    #[error("that is neither this archive's PIN nor its passphrase; the reading room stays on")]
+    WrongPin,
+    /// The reading room could not be kept in the archive, so it was not entered.
+    #[error("{}", not_entered_message(because))]
+    RoomNotEntered { because: Box<Error> },
+}
+
+fn not_entered_message(because: &Error) -> String {
+    match because {
+        Error::ReadOnly => "the reading room was not turned on: this archive is open read-only (another program is \
+                            using it), so the room could not be saved and would be forgotten when the app quits"
+            .to_string(),
+        Error::Busy => {
+            "the reading room was not turned on: an import is running; turn it on when it has finished".to_string()
+        }
+        other => format!("the reading room was not turned on: {other}"),
+    }
 }
 
 fn sealed_message(path: &std::path::Path, wrong: bool) -> String {
@@ -147,6 +177,12 @@ impl Error {
             Error::RevertConflict { .. } => "revert_conflict",
             Error::Sealed { wrong: false, .. } => "sealed",
             Error::Sealed { wrong: true, .. } => "wrong_passphrase",
+            Error::Busy => "busy",
+            Error::Internal { .. } => "internal",
+            Error::ReadingRoom { .. } => "reading_room",
+            Error::TooManyTries { .. } => "too_many_tries",
+            Error::WrongPin => "wrong_pin",
+            Error::RoomNotEntered { because } => because.code(),
         }
     }
 

@@ -29,6 +29,7 @@ pub mod store;
 pub mod templates;
 pub mod timeline;
 pub mod undo;
+pub mod window;
 
 pub use archive::Archive;
 pub use date::EdtfDate;

@@ -44,5 +44,6 @@ mod templates;
 mod thumbnails;
 mod timeline;
 mod undo;
+mod window;
 mod write_path_faults;
 mod writers_and_crashes;

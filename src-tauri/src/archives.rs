@@ -44,16 +44,11 @@ impl ArchiveRef {
     fn of(path: &Path) -> ArchiveRef {
         ArchiveRef {
             path: path.display().to_string(),
-            name: folder_name(path),
+            name: walkout::window::forms::folder_name(path),
             encrypted: Archive::is_encrypted(path),
             exists: path.join("archive.sqlite").exists(),
         }
     }
-}
-
-/// The folder's name, as the sidebar shows it.
-pub fn folder_name(root: &Path) -> String {
-    root.file_name().map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 fn recent_file() -> Option<PathBuf> {
@@ -132,9 +127,8 @@ pub async fn create_archive(
     {
         return Err(Error::invalid("passphrase", "must not be empty").into());
     }
-    let busy = state.open_archive().map(|open| open.is_importing()).unwrap_or(false);
-    if busy {
-        return Err(AppError::busy());
+    if state.open_archive().is_ok_and(|open| open.is_importing()) {
+        return Err(Error::Busy.into());
     }
     let key = passphrase.clone();
     let archive = run_blocking(move || match &key {
@@ -175,7 +169,7 @@ pub async fn lock_archive(state: State<'_, ArchiveState>) -> CommandResult<()> {
     if !open.is_encrypted() {
         return Err(Error::invalid("archive", "only an encrypted archive can be locked").into());
     }
-    state.wait_locked(open.root().to_path_buf())
+    Ok(state.wait_locked(open.root().to_path_buf())?)
 }
 
 /// Changes the passphrase of the open encrypted archive (only its wrapped key is rewritten).

@@ -6,8 +6,9 @@ use std::path::Path;
 
 use ts_rs::{Config, TS};
 
+use walkout::window::forms::{ArchiveInfo, Citation, ExportOutcome, ExportRequest, NewQuote};
+
 use crate::archives::Session;
-use crate::commands::{ArchiveInfo, Citation, ExportOutcome, ExportRequest, NewQuote};
 use crate::error::AppError;
 
 /// Exports `T` and every type it uses.
@@ -56,13 +57,13 @@ fn export_bindings() {
     export::<walkout::ingest::ImportReport>(&config);
     export::<walkout::undo::DeletedItem>(&config);
     export::<walkout::undo::BulkChange>(&config);
-    export::<crate::room::ReadingRoomStatus>(&config);
+    export::<walkout::window::room::ReadingRoomStatus>(&config);
     export::<crate::choosers::Chooser>(&config);
-    export::<crate::privacy::PersonProtection>(&config);
-    export::<crate::privacy::ItemPrivacy>(&config);
-    export::<crate::privacy::BrowseEntry>(&config);
+    export::<walkout::window::privacy::PersonProtection>(&config);
+    export::<walkout::window::privacy::ItemPrivacy>(&config);
+    export::<walkout::window::privacy::BrowseEntry>(&config);
     export::<walkout::privacy::PersonPrivacy>(&config);
-    export::<crate::ocr::OcrStatus>(&config);
+    export::<walkout::window::ocr::OcrStatus>(&config);
     export::<walkout::ocr::OcrWord>(&config);
 
     let mut names: Vec<String> = std::fs::read_dir(&dir)

@@ -6,18 +6,14 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, State};
-use ts_rs::TS;
-use walkout::export::{self, ExportOptions, Format, Selection, citation};
 use walkout::ingest::{ImportLimits, ImportProgress, ImportReport};
+use walkout::window::forms::{ArchiveInfo, Citation, ExportOutcome, ExportRequest, NewQuote};
 use walkout::{
-    Archive, Collection, Consent, EdtfDate, Event, Id, Item, ItemDetails, ItemKind, Person, Place, QuoteDetails,
-    SearchRequest, SearchResults, Sensitivity, SortOrder, Stats, TagCount, title_from_text,
+    Archive, Collection, EdtfDate, Event, Id, Item, Person, Place, SearchRequest, SearchResults, Stats, TagCount,
 };
 
 use crate::error::{AppError, CommandResult};
-use crate::privacy::visible_in;
 use crate::room::{ReadingRoom, writable};
 use crate::state::ArchiveState;
 
@@ -27,43 +23,9 @@ pub const IMPORT_PROGRESS: &str = "import-progress";
 /// How often progress events are sent at most (the last one is always sent).
 const PROGRESS_EVERY: Duration = Duration::from_millis(50);
 
-/// Which archive the window shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct ArchiveInfo {
-    /// The archive folder.
-    pub path: String,
-    /// The folder's name, as the sidebar shows it.
-    pub name: String,
-    /// Whether another process writes to it, so this window may only read.
-    pub read_only: bool,
-    /// Whether it shows the demo record: the item added last belongs to it (nothing of the
-    /// user's has been added since).
-    pub demo: bool,
-    /// Whether it is encrypted under a passphrase (and so can be locked).
-    pub encrypted: bool,
-}
-
 #[tauri::command]
 pub async fn archive_info(state: State<'_, ArchiveState>) -> CommandResult<ArchiveInfo> {
-    let open = state.open_archive()?;
-    let root = open.root();
-    let (read_only, demo) = open.read(|archive| Ok((archive.is_read_only(), newest_is_demo(archive)?)))?;
-    Ok(ArchiveInfo {
-        path: root.display().to_string(),
-        name: crate::archives::folder_name(root),
-        read_only,
-        demo,
-        encrypted: open.is_encrypted(),
-    })
-}
-
-/// Whether the most recently added item belongs to the demo record.
-fn newest_is_demo(archive: &Archive) -> walkout::Result<bool> {
-    let newest = archive.search(&SearchRequest { sort: SortOrder::Added, limit: 1, ..Default::default() })?;
-    match newest.hits.first() {
-        Some(hit) => Ok(archive.get(hit.id)?.demo),
-        None => Ok(false),
-    }
+    Ok(state.info()?)
 }
 
 sees!(
@@ -92,30 +54,12 @@ sees!(
     |archive, room| if room.on() { archive.room_search_ids(&request) } else { archive.search_ids(&request) }
 );
 
-sees!(get_item(id: String) -> Item, |archive, room| visible_in(room, archive, archive.get(archive.resolve_id(&id)?)?));
+sees!(get_item(id: String) -> Item, |archive, room| archive.item_shown(room.on(), archive.get(archive.resolve_id(&id)?)?));
 
-/// Saves an edited item. A quote whose title is its words (as it is unless someone gave it
-/// another) gets the title of its new words, as `walkout edit --set text=…` does.
-#[tauri::command]
-pub async fn update_item(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    mut item: Item,
-) -> CommandResult<Item> {
-    writable(&reading_room)?;
-    state.write(|archive| {
-        if let ItemDetails::Quote(new) = &item.details {
-            let stored = archive.get(item.id)?;
-            if let ItemDetails::Quote(old) = &stored.details
-                && old.text != new.text
-                && stored.title == title_from_text(&old.text)
-            {
-                item.title = title_from_text(&new.text);
-            }
-        }
-        archive.update_item(item)
-    })
-}
+changes!(
+    /// Saves an edited item (a quote titled by its words gets the title of its new words).
+    update_item(item: Item) -> Item, |archive| archive.save_edit(item)
+);
 
 sees!(
     /// The archive's counts; in the reading room, those of its public items only.
@@ -143,8 +87,7 @@ room_or!(
 );
 
 changes!(add_to_collection(name: String, ids: Vec<String>) -> (), |archive| {
-    let ids = ids.iter().map(|id| archive.resolve_id(id)).collect::<walkout::Result<Vec<Id>>>()?;
-    archive.add_to_collection(&name, &ids)
+    archive.add_to_collection(&name, &archive.resolve_ids(&ids)?)
 });
 changes!(
     /// Makes a new, empty collection.
@@ -152,151 +95,32 @@ changes!(
 );
 changes!(rename_collection(from: String, to: String) -> (), |archive| archive.rename_collection(&from, &to));
 
-/// Takes items out of a collection (the items stay in the archive).
-#[tauri::command]
-pub async fn remove_from_collection(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    name: String,
-    ids: Vec<String>,
-) -> CommandResult<()> {
-    writable(&reading_room)?;
-    state.write(|archive| {
-        for id in &ids {
-            let mut item = archive.get(archive.resolve_id(id)?)?;
-            let before = item.collections.len();
-            item.collections.retain(|c| !c.eq_ignore_ascii_case(name.trim()));
-            if item.collections.len() != before {
-                archive.update_item(item)?;
-            }
-        }
-        Ok(())
-    })
-}
+changes!(
+    /// Takes items out of a collection (the items stay in the archive).
+    remove_from_collection(name: String, ids: Vec<String>) -> (), |archive| archive.remove_from_collection(&name, &ids)
+);
 
 changes!(
     /// Gives a collection a new order: `ids` lists each of its items once.
     reorder_collection(name: String, ids: Vec<String>) -> (),
     |archive| {
-        let ids = ids.iter().map(|id| archive.resolve_id(id)).collect::<walkout::Result<Vec<Id>>>()?;
-        archive.reorder_collection(&name, &ids)
+        archive.reorder_collection(&name, &archive.resolve_ids(&ids)?)
     }
 );
 
 sees!(
     /// The quotes taken from an item (an article), oldest first.
     quotes_from(id: String) -> Vec<Item>, |archive, room| {
-    let article = visible_in(room, archive, archive.get(archive.resolve_id(&id)?)?)?;
+    let article = archive.item_shown(room.on(), archive.get(archive.resolve_id(&id)?)?)?;
     let quotes = archive.quotes_from(article.id)?;
     // Hidden quotes are left out, as if they were not there.
-    Ok(quotes.into_iter().filter_map(|quote| visible_in(room, archive, quote).ok()).collect())
+    Ok(quotes.into_iter().filter_map(|quote| archive.item_shown(room.on(), quote).ok()).collect())
 });
 
-/// A quote typed in, or a passage saved from an article (`source_item`).
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct NewQuote {
-    /// The words, verbatim.
-    pub text: String,
-    pub speaker: Option<String>,
-    pub role: Option<String>,
-    pub context: Option<String>,
-    /// An EDTF date.
-    pub date: Option<String>,
-    pub place: Option<String>,
-    pub tags: Vec<String>,
-    pub sensitivity: Sensitivity,
-    pub consent: Consent,
-    /// The article the passage was taken from.
-    pub source_item: Option<String>,
-}
-
-/// Adds a quote. A passage of an article cites it as its source, takes its language, event
-/// and collections, and is at least as restricted as the article.
-#[tauri::command]
-pub async fn add_quote(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    quote: NewQuote,
-) -> CommandResult<Item> {
-    writable(&reading_room)?;
-    state.write(|archive| {
-        let mut item = Item::quote(quote.text.trim(), archive.now());
-        let source = quote.source_item.as_deref().map(|id| archive.get(archive.resolve_id(id)?)).transpose()?;
-        let nonempty = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        item.details = ItemDetails::Quote(QuoteDetails {
-            text: quote.text.trim().to_string(),
-            speaker: nonempty(quote.speaker),
-            role: nonempty(quote.role),
-            context: nonempty(quote.context),
-            source_item: source.as_ref().map(|s| s.id),
-            translation: None,
-        });
-        item.date = nonempty(quote.date).map(|d| d.parse()).transpose()?;
-        item.place = nonempty(quote.place);
-        item.tags = quote.tags.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
-        item.sensitivity = quote.sensitivity;
-        item.consent = quote.consent;
-        if let Some(source) = &source {
-            item.language = source.language.clone();
-            item.event = source.event.clone();
-            item.collections = source.collections.clone();
-            item.sensitivity = stricter(item.sensitivity, source.sensitivity);
-        }
-        let id = archive.add_item(item)?;
-        archive.get(id)
-    })
-}
-
-/// The more restrictive of two sensitivities.
-fn stricter(a: Sensitivity, b: Sensitivity) -> Sensitivity {
-    let rank = |s: Sensitivity| match s {
-        Sensitivity::Public => 0,
-        Sensitivity::Restricted => 1,
-        Sensitivity::Private => 2,
-    };
-    if rank(b) > rank(a) { b } else { a }
-}
-
-/// What to export, how, and where.
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct ExportRequest {
-    /// A collection's items, in its order…
-    pub collection: Option<String>,
-    /// …or these items (a search's results, as the window shows them).
-    pub ids: Option<Vec<String>>,
-    /// `json`, `csv`, `jsonld`, `bagit`, `csl-json`, `ris` or `citation`.
-    pub format: String,
-    /// The citation style: `chicago`, `mla` or `apa`.
-    pub style: Option<String>,
-    /// Let restricted (never private) items out for this export.
-    pub include_restricted: bool,
-    /// A bag as one zip file.
-    pub zip: bool,
-    /// The new folder or file.
-    pub destination: String,
-}
-
-/// What an export wrote and what it kept back.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct ExportOutcome {
-    pub destination: String,
-    /// Items written.
-    pub exported: u64,
-    /// Original files written.
-    pub files: u64,
-    /// Items kept back, and why.
-    pub left_out: Vec<LeftOutItem>,
-}
-
-/// An item an export kept back.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct LeftOutItem {
-    pub id: String,
-    pub kind: ItemKind,
-    pub title: String,
-    /// Why, as the privacy policy says it ("restricted", "quotes a minor").
-    pub reason: String,
-}
+changes!(
+    /// Adds a quote; a passage of an article cites it and is at least as restricted as it.
+    add_quote(quote: NewQuote) -> Item, |archive| archive.add_new_quote(quote)
+);
 
 /// Exports a collection or chosen items through the engine (and so its privacy policy), on a
 /// worker thread.
@@ -305,48 +129,7 @@ pub async fn export_items(app: AppHandle, request: ExportRequest) -> CommandResu
     writable(&app.state::<ReadingRoom>())?;
     let worker = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let state = worker.state::<ArchiveState>();
-        state.read(|archive| {
-            let selection = match (&request.collection, &request.ids) {
-                (Some(name), _) => Selection::Collection(name.clone()),
-                (None, Some(ids)) => {
-                    Selection::Items(ids.iter().map(|id| archive.resolve_id(id)).collect::<walkout::Result<Vec<Id>>>()?)
-                }
-                (None, None) => Selection::All,
-            };
-            let style = request.style.as_deref().map(citation::Style::parse).transpose()?.unwrap_or_default();
-            let options = ExportOptions {
-                selection,
-                include_restricted: request.include_restricted,
-                zip: request.zip && request.format == "bagit",
-                style,
-                ..ExportOptions::default()
-            };
-            let destination = PathBuf::from(request.destination.trim());
-            if destination.as_os_str().is_empty() || destination.is_relative() {
-                return Err(walkout::Error::invalid("destination", "choose where the export goes (a full path)"));
-            }
-            let report = export::export(archive, Format::parse(&request.format)?, &options, &destination)?;
-            let left_out = report
-                .left_out
-                .into_iter()
-                .map(|left| {
-                    let item = archive.get(left.id)?;
-                    Ok(LeftOutItem {
-                        id: left.id.to_string(),
-                        kind: item.kind(),
-                        title: item.title,
-                        reason: left.reason,
-                    })
-                })
-                .collect::<walkout::Result<_>>()?;
-            Ok(ExportOutcome {
-                destination: destination.display().to_string(),
-                exported: report.exported,
-                files: report.files,
-                left_out,
-            })
-        })
+        Ok(worker.state::<ArchiveState>().read(|a| a.export_request(&request))?)
     })
     .await
     .map_err(|e| AppError::internal(format!("the export stopped unexpectedly: {e}")))?
@@ -359,34 +142,10 @@ pub async fn default_export_dir() -> CommandResult<String> {
     Ok(dir.display().to_string())
 }
 
-/// One item's citation, as it may leave the archive.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct Citation {
-    /// The citation, when the item may leave.
-    pub text: Option<String>,
-    /// Why it may not ("restricted", "quotes a minor").
-    pub withheld: Option<String>,
-}
-
-/// One item's citation in `style` (`chicago`, `mla`, `apa`), through the export policy:
-/// names without consent are replaced, restricted and private items are not cited.
-#[tauri::command]
-pub async fn cite(
-    state: State<'_, ArchiveState>,
-    reading_room: State<'_, ReadingRoom>,
-    id: String,
-    style: String,
-) -> CommandResult<Citation> {
-    state.read(|archive| {
-        // The policy is applied once, by the citation itself, to the item as stored.
-        let item = archive.get(archive.resolve_id(&id)?)?;
-        visible_in(&reading_room, archive, item.clone())?;
-        Ok(match citation::cite(archive, &item, false, citation::Style::parse(&style)?)? {
-            Ok(text) => Citation { text: Some(text), withheld: None },
-            Err(reason) => Citation { text: None, withheld: Some(reason) },
-        })
-    })
-}
+sees!(
+    /// One item's citation in `style` (`chicago`, `mla`, `apa`), through the export policy.
+    cite(id: String, style: String) -> Citation, |archive, room| archive.citation_of(room.on(), &id, &style)
+);
 
 /// Imports files and folders on a worker thread, sending `import-progress` events; returns
 /// what happened to each file.
@@ -406,7 +165,8 @@ pub async fn import_paths(app: AppHandle, paths: Vec<String>) -> CommandResult<I
                 last_sent = Some(Instant::now());
             }
         };
-        open.import(|archive, cancel| archive.import_paths(&paths, ImportLimits::default(), &mut progress, cancel))
+        Ok(open
+            .import(|archive, cancel| archive.import_paths(&paths, ImportLimits::default(), &mut progress, cancel))?)
     })
     .await
     .map_err(|e| AppError::internal(format!("the import stopped unexpectedly: {e}")))?

@@ -17,14 +17,6 @@ pub struct AppError {
 }
 
 impl AppError {
-    /// Another long task holds the archive (an import is running).
-    pub fn busy() -> AppError {
-        AppError {
-            code: "busy".to_string(),
-            message: "an import is running; try again when it has finished".to_string(),
-        }
-    }
-
     /// A fault of the shell itself (a worker thread died, a lock was poisoned).
     pub fn internal(message: impl Into<String>) -> AppError {
         AppError { code: "internal".to_string(), message: message.into() }

@@ -17,8 +17,8 @@ macro_rules! changes {
             reading_room: tauri::State<'_, crate::room::ReadingRoom>,
             $($arg: $ty),*
         ) -> crate::error::CommandResult<$ret> {
-            crate::room::writable(&reading_room)?;
-            state.write(|$archive| $body)
+            reading_room.writable()?;
+            Ok(state.write(|$archive| $body)?)
         }
     };
 }
@@ -32,7 +32,7 @@ macro_rules! reads {
             state: tauri::State<'_, crate::state::ArchiveState>,
             $($arg: $ty),*
         ) -> crate::error::CommandResult<$ret> {
-            state.read(|$archive| $body)
+            Ok(state.read(|$archive| $body)?)
         }
     };
 }
@@ -49,7 +49,7 @@ macro_rules! sees {
             $($arg: $ty),*
         ) -> crate::error::CommandResult<$ret> {
             let $room: &crate::room::ReadingRoom = &reading_room;
-            state.read(|$archive| $body)
+            Ok(state.read(|$archive| $body)?)
         }
     };
 }
@@ -63,7 +63,7 @@ macro_rules! room_or {
             state: tauri::State<'_, crate::state::ArchiveState>,
             reading_room: tauri::State<'_, crate::room::ReadingRoom>,
         ) -> crate::error::CommandResult<$ret> {
-            state.read(if reading_room.on() { $room } else { $all })
+            Ok(state.read(if reading_room.on() { $room } else { $all })?)
         }
     };
 }

@@ -30,14 +30,14 @@ fn main() -> anyhow::Result<()> {
     walkout::ocr::one_thread_per_reader();
     ready::start();
     let root = state::archive_dir(std::env::args_os().skip(1), std::env::var_os("WALKOUT_ARCHIVE"))?;
-    let archive = state::ArchiveState::open(&root)?;
+    let archive = state::open(&root)?;
     archives::remember(&root);
     ready::report("archive-open");
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(archive)
         .manage(room::ReadingRoom::default())
-        .manage(std::sync::Arc::new(ocr::OcrWorker::default()))
+        .manage(std::sync::Arc::new(walkout::window::ocr::Background::default()))
         .setup(|app| {
             // An archive left in the reading room opens in it (a locked one: once unlocked).
             app.state::<room::ReadingRoom>().follow(&app.state::<state::ArchiveState>());
