@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 
 use dom_query::{Document, NodeId, NodeRef};
 
-use super::body::{ends_sentence, words};
+use super::body::{ends_sentence, words, words_up_to};
 use super::date::elsewhere;
 
 /// What the pruning knows of the page around the chosen block.
@@ -95,17 +95,12 @@ fn collapse(text: &str) -> String {
 /// A paragraph of prose: a sentence (or more) of 15 words or more.
 fn is_prose(text: &str) -> bool {
     let t = text.trim();
-    words(t) >= 15 && ends_sentence(t)
+    ends_sentence(t) && words_up_to(t, 15) >= 15
 }
 
 /// An element's class, id, role and aria-label, lowercased.
 fn names_of(node: &NodeRef) -> String {
-    ["class", "id", "role", "aria-label"]
-        .iter()
-        .filter_map(|a| node.attr(a))
-        .map(|v| v.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ")
+    super::attr_names(node, &["class", "id", "role", "aria-label"])
 }
 
 /// What makes two blocks the same kind of block: their tag and class.
@@ -226,13 +221,13 @@ fn repeats_short_items(node: &NodeRef) -> bool {
         return false;
     }
     let share = |f: &dyn Fn(&NodeRef, &str) -> bool| items.iter().filter(|(n, t)| f(n, t)).count() * 10;
-    let names = share(&|_, t| words(t) <= 12 && !ends_sentence(t)) >= items.len() * 8;
+    let names = share(&|_, t| words_up_to(t, 13) <= 12 && !ends_sentence(t)) >= items.len() * 8;
     let signed = share(&|n, _| {
         n.descendants_it().filter(|d| d.is_text()).any(|d| {
             let t = d.text();
             let t = t.trim_start();
             (t.starts_with('—') || t.starts_with('–') || t.starts_with("- ") || t.starts_with('~'))
-                && t.chars().nth(1).is_some_and(|_| words(t) <= 10)
+                && t.chars().nth(1).is_some_and(|_| words_up_to(t, 11) <= 10)
         }) || {
             let t = n.text().to_lowercase();
             t.contains('★') || t.contains("out of 5") || t.contains("stars")
@@ -247,10 +242,8 @@ fn repeats_short_items(node: &NodeRef) -> bool {
 }
 
 /// The chosen content's text without the blocks beside the story, when it held any.
-pub fn pruned(content_html: &str, facts: &PageFacts) -> Option<String> {
-    let doc = Document::fragment(content_html);
-    let root =
-        doc.select("#readability-page-1").nodes().first().copied().or_else(|| doc.root().first_element_child())?;
+pub fn pruned(content: &NodeRef, facts: &PageFacts) -> Option<String> {
+    let root = *content;
     let lead = lead_of(&root)?;
     let lead_path: HashSet<NodeId> = lead.ancestors_it(None).map(|a| a.id).collect();
     // Where each element is in the content, and where its last paragraph of prose is.
@@ -292,13 +285,8 @@ pub fn pruned(content_html: &str, facts: &PageFacts) -> Option<String> {
 /// Whether the chosen content as a whole is a block beside the story: one the signals name,
 /// or one that does not hold the prose right below the headline (the story starts there) while
 /// the page has it.
-pub fn is_beside_story_whole(content_html: &str, text: &str, facts: &PageFacts) -> bool {
-    let doc = Document::fragment(content_html);
-    let Some(mut node) =
-        doc.select("#readability-page-1").nodes().first().copied().or_else(|| doc.root().first_element_child())
-    else {
-        return false;
-    };
+pub fn is_beside_story_whole(content: &NodeRef, text: &str, facts: &PageFacts) -> bool {
+    let mut node = *content;
     // Down through wrappers of a single block.
     while let [only] = node.element_children().as_slice() {
         if !named(only, BLOCKS) {

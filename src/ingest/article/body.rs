@@ -28,10 +28,10 @@ pub fn clean_body(text: &str, captions: &HashSet<String>) -> String {
         let repeated = seen[p] > 1;
         // A caption a gallery shows twice is furniture; a repeated line of the story (a refrain,
         // a step, a pull quote of the body) keeps its first copy.
-        if repeated && words(p) >= 3 && captions.contains(p) {
+        if repeated && words_up_to(p, 3) >= 3 && captions.contains(p) {
             continue;
         }
-        if repeated && !printed.insert(p) && words(p) >= 3 && !is_refrain(p, &kept) {
+        if repeated && !printed.insert(p) && words_up_to(p, 3) >= 3 && !is_refrain(p, &kept) {
             continue;
         }
         kept.push(p);
@@ -57,26 +57,38 @@ pub fn clean_body(text: &str, captions: &HashSet<String>) -> String {
 fn starts_story(p: &str) -> bool {
     let chars = p.chars().count();
     let cjk = p.chars().filter(|c| is_cjk(*c)).count();
-    ends_sentence(p) || if cjk * 2 > chars { chars > 40 } else { words(p) >= 8 }
+    ends_sentence(p) || if cjk * 2 > chars { chars > 40 } else { words_up_to(p, 8) >= 8 }
 }
 
 /// A repeated line inside verse or a list of short lines (a refrain, a chant): it repeats on
 /// purpose, unlike a pull quote or a teaser that copies a sentence of a longer story.
 fn is_refrain(p: &str, kept: &[&str]) -> bool {
     let recent = &kept[kept.len().saturating_sub(4)..];
-    !recent.is_empty() && words(p) <= 20 && recent.iter().all(|k| words(k) <= 20)
+    !recent.is_empty() && words_up_to(p, 21) <= 20 && recent.iter().all(|k| words_up_to(k, 21) <= 20)
 }
 
 /// Words in `text`: runs between spaces, with every Chinese, Japanese or Korean character a
 /// word of its own (those scripts write no spaces; a character is about a word's worth).
 pub fn words(text: &str) -> usize {
-    text.split_whitespace()
-        .map(|w| {
+    words_up_to(text, usize::MAX)
+}
+
+/// Words in `text` as [`words`] counts them, but counting stops at `cap`: enough to tell
+/// whether a line is longer or shorter than some number of words without reading it all.
+pub fn words_up_to(text: &str, cap: usize) -> usize {
+    let mut n = 0;
+    for w in text.split_whitespace() {
+        n += if w.is_ascii() {
+            usize::from(w.bytes().any(|b| b.is_ascii_alphanumeric()))
+        } else {
             let cjk = w.chars().filter(|c| is_cjk(*c)).count();
-            let rest = w.chars().any(|c| c.is_alphanumeric() && !is_cjk(c));
-            cjk + usize::from(rest)
-        })
-        .sum()
+            cjk + usize::from(w.chars().any(|c| c.is_alphanumeric() && !is_cjk(c)))
+        };
+        if n >= cap {
+            return n;
+        }
+    }
+    n
 }
 
 fn is_cjk(c: char) -> bool {
@@ -135,18 +147,20 @@ fn is_furniture(line: &str) -> bool {
     let starts_with_word = |prefix: &str| {
         lower.starts_with(prefix) && !lower[prefix.len()..].chars().next().is_some_and(char::is_alphanumeric)
     };
-    let chrome = words(line) <= 12 && CHROME.iter().any(|c| starts_with_word(c));
+    // Each rule looks at lines of at most 80 words: counted once, up to there.
+    let n = words_up_to(line, 81);
+    let chrome = n <= 12 && CHROME.iter().any(|c| starts_with_word(c));
     let byline = line.starts_with("By ") && !line.contains('.') && line.chars().count() <= 83;
     let copyright = year_after_copyright(line) || line.contains("subject to copyright");
-    let credit = words(line) <= 40
+    let credit = n <= 40
         && (line.contains("Credit:")
             || lower.starts_with("(image credit")
             || lower.starts_with("(photo")
             || line.starts_with('©')
             || copyright
             || byline);
-    let citation = words(line) <= 80 && starts_with_word("citation");
-    let promo = words(line) <= 30
+    let citation = n <= 80 && starts_with_word("citation");
+    let promo = n <= 30
         && (lower.contains("sign up for") || lower.contains("subscribe to our") || lower.contains("our newsletter"));
     chrome || credit || citation || promo || is_gallery_counter(&lower)
 }
@@ -182,7 +196,7 @@ fn is_bio(line: &str) -> bool {
     ];
     let lower = line.to_lowercase();
     let head: String = lower.chars().take(80).collect();
-    words(line) <= 60 && (ROLES.iter().any(|r| head.contains(r)) || lower.starts_with("citation:"))
+    words_up_to(line, 61) <= 60 && (ROLES.iter().any(|r| head.contains(r)) || lower.starts_with("citation:"))
 }
 
 /// "© 2019", "©2019".

@@ -339,19 +339,17 @@ fn is_published_name(key: &str) -> bool {
 /// sidebar"); the `<body>`'s names describe the whole page and say nothing.
 pub(super) fn elsewhere(node: &NodeRef) -> bool {
     std::iter::once(*node).chain(node.ancestors_it(None)).take_while(|n| !named(n, &["body", "html"])).any(|n| {
-        let is_named = named(&n, &["footer", "aside", "nav"]) || ELSEWHERE.iter().any(|w| names_of(&n).contains(w));
+        let is_named = named(&n, &["footer", "aside", "nav"]) || {
+            let names = names_of(&n);
+            ELSEWHERE.iter().any(|w| names.contains(w))
+        };
         is_named && !n.descendants_it().any(|d| named(&d, &["h1"]))
     })
 }
 
 /// An element's class, id, role and aria-label, lowercased.
 fn names_of(node: &NodeRef) -> String {
-    ["class", "id", "role", "aria-label"]
-        .iter()
-        .filter_map(|a| node.attr(a))
-        .map(|v| v.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ")
+    super::attr_names(node, &["class", "id", "role", "aria-label"])
 }
 
 /// `datetime` values of `<time>` elements outside comments, lists and footers: the published
@@ -365,12 +363,7 @@ fn header_time(doc: &Document) -> (Vec<String>, Vec<String>) {
         if elsewhere(node) {
             continue;
         }
-        let names = ["class", "itemprop", "id"]
-            .iter()
-            .filter_map(|a| node.attr(a))
-            .map(|v| v.to_lowercase())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let names = super::attr_names(node, &["class", "itemprop", "id"]);
         let Some(value) = node.attr("datetime").map(|v| v.to_string()) else { continue };
         if node.has_attr("pubdate") || names.contains("publish") || names.contains("created") {
             marked.push(value);

@@ -85,10 +85,20 @@ fn prepared(html: &str) -> Document {
     doc
 }
 
-fn readability(doc: Document) -> Result<Article, ArticleError> {
+/// The readability pass over `doc`: the article, and the tree the pass leaves, whose
+/// `#readability-page-1` holds the chosen content. The checks of the chosen block read it
+/// there rather than parsing the article's HTML again.
+fn readability(doc: Document) -> Result<(Article, Document), ArticleError> {
     // Classes kept: they tell the blocks beside the story from the story's own (`blocks`).
     let config = Config { text_mode: TextMode::Formatted, keep_classes: true, ..Default::default() };
-    Ok(Readability::with_document(doc, None, Some(config))?.parse()?)
+    let mut pass = Readability::with_document(doc, None, Some(config))?;
+    let article = pass.parse()?;
+    Ok((article, pass.doc))
+}
+
+/// The chosen content in the tree a readability pass left.
+fn content_root(doc: &Document) -> Option<dom_query::NodeRef<'_>> {
+    doc.select("#readability-page-1").nodes().first().copied()
 }
 
 /// The first line of a chosen block long enough to find that block again.
@@ -97,6 +107,30 @@ fn readability(doc: Document) -> Result<Article, ArticleError> {
 /// nodes, and the checks run in loops over them).
 pub(crate) fn named(node: &dom_query::NodeRef, names: &[&str]) -> bool {
     node.qual_name_ref().is_some_and(|q| names.iter().any(|n| &*q.local == *n))
+}
+
+/// The values of some of an element's attributes (its class, id, role…), lowercased and
+/// joined by spaces: the names a page gives its blocks. Nothing is allocated for an element
+/// that has none of them, as most have not.
+pub(crate) fn attr_names(node: &dom_query::NodeRef, attrs: &[&str]) -> String {
+    let mut names = String::new();
+    for value in attrs.iter().filter_map(|a| node.attr(a)) {
+        if !names.is_empty() {
+            names.push(' ');
+        }
+        if value.is_ascii() {
+            names.extend(value.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            names.push_str(&value.to_lowercase());
+        }
+    }
+    names
+}
+
+/// Whether `text` holds `needle` (lowercase ASCII) in any case, without lowercasing a copy.
+pub(crate) fn contains_ascii_ci(text: &str, needle: &str) -> bool {
+    text.len() >= needle.len()
+        && text.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 fn telling_line(text: &str) -> Option<String> {
@@ -121,7 +155,7 @@ fn parse_html(path: &Path, html: &str, sha256: &str, now: DateTime<Utc>) -> Resu
         lead_below_headline: blocks::lead_below(&doc, date::headline(&doc)),
     };
     let mut article = readability(doc);
-    if let Ok(first) = &article {
+    if let Ok((first, _)) = &article {
         facts.authors.extend(first.byline.iter().map(|b| b.trim().trim_start_matches("By ").trim().to_lowercase()));
     }
     // A block that only looks like a story: take it out and let the pass choose the next
@@ -129,21 +163,22 @@ fn parse_html(path: &Path, html: &str, sha256: &str, now: DateTime<Utc>) -> Resu
     // of links gives way to any text; a block beside the story (a bio, a teaser, a list of
     // names or topics, or one that leaves out the prose below the headline) to a block that
     // holds that prose and at least half as much story.
-    if let Ok(first) = &article
+    if let Ok((first, first_doc)) = &article
         && let Some(line) = telling_line(&first.text_content)
+        && let Some(root) = content_root(first_doc)
     {
-        let not_a_story = page::is_wrong_block(&first.content, &first.text_content);
-        if not_a_story || blocks::is_beside_story_whole(&first.content, &first.text_content, &facts) {
+        let not_a_story = page::is_wrong_block(&root, &first.text_content);
+        if not_a_story || blocks::is_beside_story_whole(&root, &first.text_content, &facts) {
             let retry = prepared(&html);
             page::remove_blocks_around_story(&retry);
             if page::remove_block_holding(&retry, &line)
                 && let Ok(next) = readability(retry)
-                && !body::clean_body(&next.text_content, &captions).is_empty()
+                && !body::clean_body(&next.0.text_content, &captions).is_empty()
             {
-                let collapsed = || next.text_content.split_whitespace().collect::<Vec<_>>().join(" ");
+                let collapsed = || next.0.text_content.split_whitespace().collect::<Vec<_>>().join(" ");
                 let better = not_a_story
                     || facts.lead_below_headline.as_ref().is_none_or(|lead| collapsed().contains(lead.as_str()))
-                        && blocks::prose_words(&next.text_content) * 2 >= blocks::prose_words(&first.text_content);
+                        && blocks::prose_words(&next.0.text_content) * 2 >= blocks::prose_words(&first.text_content);
                 if better {
                     article = Ok(next);
                 }
@@ -151,13 +186,14 @@ fn parse_html(path: &Path, html: &str, sha256: &str, now: DateTime<Utc>) -> Resu
         }
     }
     // The blocks the pass took in beside the story.
-    if let Ok(chosen) = &mut article
-        && let Some(text) = blocks::pruned(&chosen.content, &facts)
+    if let Ok((chosen, chosen_doc)) = &mut article
+        && let Some(root) = content_root(chosen_doc)
+        && let Some(text) = blocks::pruned(&root, &facts)
         && !body::clean_body(&text, &captions).is_empty()
     {
         chosen.text_content = text.into();
     }
-    let article = match article {
+    let article = match article.map(|(article, _)| article) {
         Ok(a) if !a.text_content.trim().is_empty() => a,
         other => {
             // Never an empty article from a page with text: the page's whole text then.
@@ -260,8 +296,8 @@ pub fn nesting_depth(html: &str, limit: usize) -> usize {
 struct Scan {
     /// The deepest nesting, as `nesting_depth` counts it.
     deepest: usize,
-    /// The contents of `<script>` (but JSON-LD, which holds the page's metadata) and `<style>`
-    /// elements, in order: the extraction needs none of them.
+    /// The contents of `<script>` (but JSON-LD, which holds the page's metadata), `<style>` and
+    /// `<svg>` elements, and comments whole, in order: the extraction needs none of them.
     code: Vec<std::ops::Range<usize>>,
 }
 
@@ -288,6 +324,7 @@ fn scan(html: &str, limit: usize) -> Scan {
         at = open + 1;
         if bytes[at..].starts_with(b"!--") {
             at = find_ignoring_case(bytes, at + 3, b"-->").map_or(bytes.len(), |p| p + 3);
+            skip(&mut code, open..at);
             continue;
         }
         let closing = bytes.get(at) == Some(&b'/');
@@ -329,17 +366,33 @@ fn scan(html: &str, limit: usize) -> Scan {
                 let attributes = &bytes[name_start + name_len..end];
                 let json_ld = find_ignoring_case(attributes, 0, b"/ld+json").is_some();
                 if (name == "style" || name == "script" && !json_ld) && content_end > at {
-                    code.push(at..content_end);
+                    skip(&mut code, at..content_end);
                 }
                 at = content_end;
+            } else if name == "svg" {
+                // Drawings (icons, logos, charts): paths and shapes, no story. Their tags
+                // still count for the nesting, so the scan goes on inside them.
+                let content_end = find_ignoring_case(bytes, at, b"</svg").unwrap_or(bytes.len());
+                if content_end > at {
+                    skip(&mut code, at..content_end);
+                }
             }
         }
     }
     Scan { deepest, code }
 }
 
-/// `html` without the contents of its scripts and style sheets (but JSON-LD): they are half
-/// the bytes of a typical news page and the parser would tokenize all of it for nothing.
+/// Adds `range` to the bytes left out, unless it lies within the last one (a comment inside a
+/// drawing).
+fn skip(code: &mut Vec<std::ops::Range<usize>>, range: std::ops::Range<usize>) {
+    if code.last().is_none_or(|last| range.start >= last.end) {
+        code.push(range);
+    }
+}
+
+/// `html` without the contents of its scripts, style sheets and drawings (but JSON-LD) and
+/// without its comments: more than half the bytes of a typical news page, which the parser
+/// would tokenize for nothing.
 fn without_code<'a>(html: &'a str, code: &[std::ops::Range<usize>]) -> std::borrow::Cow<'a, str> {
     if code.is_empty() {
         return std::borrow::Cow::Borrowed(html);
@@ -439,5 +492,21 @@ mod tests {
         let ItemDetails::Article(a) = item.details else { panic!("an article") };
         assert!(a.body.contains("Students walked out of class"), "{}", a.body);
         assert!(!a.body.contains("tracking code"), "{}", a.body);
+    }
+
+    #[test]
+    fn drawings_and_comments_are_left_out_before_parsing_and_still_count_for_the_nesting() {
+        let page = "<body><!-- ad slot <p>old teaser</p> --><a href=/share><svg viewBox=\"0 0 9 9\">\
+                    <title>Share on Facebook</title><g><path d=\"M0 0h9v9z\"/></g><!-- x --></svg></a>\
+                    <p>Students walked out at noon.</p></body>";
+        let kept = without_code(page, &scan(page, 100).code);
+        assert_eq!(
+            kept,
+            "<body><a href=/share><svg viewBox=\"0 0 9 9\"></svg></a><p>Students walked out at noon.</p></body>"
+        );
+        // The nesting inside a drawing is still counted: a page cannot hide its depth there.
+        let deep = format!("<body><svg>{}</svg></body>", "<g>".repeat(50));
+        assert_eq!(nesting_depth(&deep, 100), 51);
+        assert_eq!(scan(&deep, 100).code.len(), 1);
     }
 }

@@ -74,20 +74,16 @@ pub fn remove_blocks_around_story(doc: &Document) {
     let keep = |node: &NodeRef| node.text().chars().count() * 2 > page_chars || holds_headline(node);
     let mut doomed: Vec<NodeRef> = Vec::new();
     for node in doc.select("div, section, aside, form, dialog, ul, ol, p, footer").nodes() {
-        let names = ["class", "id", "aria-label"]
-            .iter()
-            .filter_map(|a| node.attr(a))
-            .map(|v| v.to_lowercase())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let names = super::attr_names(node, &["class", "id", "aria-label"]);
         let dialog = node
             .attr("role")
             .is_some_and(|r| r.eq_ignore_ascii_case("dialog") || r.eq_ignore_ascii_case("alertdialog"))
             || node.attr("aria-modal").is_some_and(|m| m.eq_ignore_ascii_case("true"));
         // "paywall" names both the subscription prompt and the paragraphs it hides: only a
         // short block that is not a paragraph is the prompt.
-        let prompt =
-            !named(node, &["p"]) && GATES.iter().any(|w| names.contains(w)) && super::body::words(&node.text()) <= 60;
+        let prompt = !named(node, &["p"])
+            && GATES.iter().any(|w| names.contains(w))
+            && super::body::words_up_to(&node.text(), 61) <= 60;
         if (dialog || prompt || AROUND_STORY.iter().any(|w| names.contains(w))) && !keep(node) {
             doomed.push(*node);
         }
@@ -101,8 +97,8 @@ pub fn remove_blocks_around_story(doc: &Document) {
         .flat_map(|b| b.descendants_it())
         .filter(|n| {
             n.is_text() && {
-                let t = n.text().to_lowercase();
-                t.contains("cookie") || t.contains("consent")
+                let t = n.text();
+                super::contains_ascii_ci(&t, "cookie") || super::contains_ascii_ci(&t, "consent")
             }
         })
         .collect();
@@ -150,14 +146,13 @@ pub fn is_consent_notice(text: &str) -> bool {
 /// Whether the block the readability pass chose is one of those that only look like a story:
 /// a consent notice, or a list of links (related stories, a forum sidebar) whose text is
 /// mostly link text.
-pub fn is_wrong_block(content_html: &str, text: &str) -> bool {
+pub fn is_wrong_block(content: &NodeRef, text: &str) -> bool {
     if is_consent_notice(text) {
         return true;
     }
-    let fragment = Document::fragment(content_html);
-    let all = fragment.select("body, html").text().chars().filter(|c| !c.is_whitespace()).count().max(1);
-    let linked: usize =
-        fragment.select("a").nodes().iter().map(|a| a.text().chars().filter(|c| !c.is_whitespace()).count()).sum();
+    let letters = |node: &NodeRef| node.text().chars().filter(|c| !c.is_whitespace()).count();
+    let all = letters(content).max(1);
+    let linked: usize = content.descendants_it().filter(|n| super::named(n, &["a"])).map(|a| letters(&a)).sum();
     linked * 2 > all
 }
 
