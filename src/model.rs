@@ -65,6 +65,22 @@ pub enum Sensitivity {
     Private,
 }
 
+impl Sensitivity {
+    /// How far it keeps an item in: 0 public, 1 restricted, 2 private.
+    pub fn rank(self) -> u8 {
+        match self {
+            Sensitivity::Public => 0,
+            Sensitivity::Restricted => 1,
+            Sensitivity::Private => 2,
+        }
+    }
+
+    /// The more restrictive of the two.
+    pub fn stricter(self, other: Sensitivity) -> Sensitivity {
+        if other.rank() > self.rank() { other } else { self }
+    }
+}
+
 /// Whether the people in an item agreed to its use.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

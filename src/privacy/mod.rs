@@ -269,12 +269,7 @@ pub fn inherited(source: &Item, source_restriction: Option<&(Sensitivity, String
 
 /// The stricter of two restrictions.
 pub fn strictest(a: Option<(Sensitivity, String)>, b: Option<(Sensitivity, String)>) -> Option<(Sensitivity, String)> {
-    let rank = |s: &Option<(Sensitivity, String)>| match s {
-        None => 0,
-        Some((Sensitivity::Public, _)) => 0,
-        Some((Sensitivity::Restricted, _)) => 1,
-        Some((Sensitivity::Private, _)) => 2,
-    };
+    let rank = |s: &Option<(Sensitivity, String)>| s.as_ref().map_or(0, |(s, _)| s.rank());
     if rank(&b) > rank(&a) { b } else { a }
 }
 

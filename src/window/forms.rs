@@ -184,7 +184,7 @@ impl Archive {
             item.language = source.language.clone();
             item.event = source.event.clone();
             item.collections = source.collections.clone();
-            item.sensitivity = stricter(item.sensitivity, source.sensitivity);
+            item.sensitivity = item.sensitivity.stricter(source.sensitivity);
         }
         let id = self.add_item(item)?;
         self.get(id)
@@ -243,14 +243,4 @@ impl Archive {
     pub fn resolve_ids(&self, ids: &[String]) -> Result<Vec<Id>> {
         ids.iter().map(|id| self.resolve_id(id)).collect()
     }
-}
-
-/// The more restrictive of two sensitivities.
-fn stricter(a: Sensitivity, b: Sensitivity) -> Sensitivity {
-    let rank = |s: Sensitivity| match s {
-        Sensitivity::Public => 0,
-        Sensitivity::Restricted => 1,
-        Sensitivity::Private => 2,
-    };
-    if rank(b) > rank(a) { b } else { a }
 }
