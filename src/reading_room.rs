@@ -257,8 +257,8 @@ impl Archive {
 
 // Throttling wrong PINs. A visitor at a shared computer has all the time in the world to guess
 // a four-digit PIN; after a few free tries each further one waits longer. The count is kept in
-// the archive, so neither a reload of the window nor a restart of the app resets it (the shell
-// also keeps it in memory for an archive it cannot write to).
+// the archive, so neither a reload of the window nor a restart of the app resets it (the
+// window's barrier, `window::room`, also keeps it in memory for an archive it cannot write to).
 
 const FAILURES_KEY: &str = "reading_room_failures";
 
@@ -302,7 +302,7 @@ impl PinFailures {
         PinFailures { count: self.count.saturating_add(1), last: Some(at) }
     }
 
-    /// The longer of two records of the same tries (the archive's and the shell's memory).
+    /// The longer of two records of the same tries (the archive's and the window's memory).
     pub fn worse(self, other: PinFailures) -> PinFailures {
         if (other.count, other.last) > (self.count, self.last) { other } else { self }
     }
