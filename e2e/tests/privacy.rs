@@ -62,6 +62,9 @@ async fn no_way_out(app: &App) -> anyhow::Result<()> {
     assert_ne!(plugin, "ok", "the dialog plugin's own chooser is not reachable");
     let other = invoke(app, "open_archive", &format!("{{ path: {:?} }}", app.archive.display().to_string())).await?;
     assert_eq!(other, "reading_room");
+    // Nor read a person's flags and consents, or the names spotted in a photo, by hand.
+    assert_eq!(invoke(app, "person_privacy", "{ name: 'Ana' }").await?, "reading_room");
+    assert_eq!(invoke(app, "ocr_redaction_suggestions", "{ id: '0' }").await?, "reading_room");
     // Entering again with a PIN of one's own (and leaving with it) is refused.
     assert_eq!(invoke(app, "enter_reading_room", "{ pin: '1111', current: null }").await?, "reading_room");
     assert_eq!(invoke(app, "enter_reading_room", "{ pin: '1111' }").await?, "reading_room");

@@ -2,7 +2,8 @@
 //!
 //! `changes!` makes a command that changes the archive: refused in the reading room, then run
 //! under the archive's write lock. `reads!` makes one that reads it, the same in and out of the
-//! room. `room_or!` makes one that reads with the engine's room view in the reading room and
+//! room; `keeps!` one that reads what only the archivist may see, refused in the reading room
+//! before the archive is touched. `room_or!` makes one that reads with the engine's room view in the reading room and
 //! with the full view outside it; `sees!` one whose reading depends on the room in other ways.
 
 /// `changes!(/// doc  name(arg: Type, …) -> Ret, |archive| body);`
@@ -32,6 +33,22 @@ macro_rules! reads {
             state: tauri::State<'_, crate::state::ArchiveState>,
             $($arg: $ty),*
         ) -> crate::error::CommandResult<$ret> {
+            Ok(state.read(|$archive| $body)?)
+        }
+    };
+}
+
+/// `keeps!(/// doc  name(arg: Type, …) -> Ret, |archive| body);`
+macro_rules! keeps {
+    ($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty, |$archive:ident| $body:expr) => {
+        $(#[$doc])*
+        #[tauri::command]
+        pub async fn $name(
+            state: tauri::State<'_, crate::state::ArchiveState>,
+            reading_room: tauri::State<'_, crate::room::ReadingRoom>,
+            $($arg: $ty),*
+        ) -> crate::error::CommandResult<$ret> {
+            reading_room.writable()?;
             Ok(state.read(|$archive| $body)?)
         }
     };

@@ -8,13 +8,10 @@ use walkout::privacy::{ConsentRecord, PersonPrivacy};
 use walkout::window::privacy::{BrowseEntry, ItemPrivacy, PersonProtection};
 use walkout::{Item, Redaction};
 
-sees!(
+keeps!(
     /// A person's flags and consents: the archivist's to see, not a visitor's.
     person_privacy(name: String) -> PersonPrivacy,
-    |archive, room| {
-        room.writable()?;
-        archive.person_privacy_or_none(&name)
-    }
+    |archive| archive.person_privacy_or_none(&name)
 );
 
 changes!(set_person_protection(name: String, protection: PersonProtection) -> PersonPrivacy, |archive| {
