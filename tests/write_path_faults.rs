@@ -68,20 +68,39 @@ fn import_again_finishes_the_job(root: &Path, folder: &Path, already: u64) {
 }
 
 #[test]
-fn killed_after_a_file_is_stored_but_before_its_row_verify_reports_the_file_and_clean_removes_it() {
+fn killed_after_a_batchs_files_are_written_but_before_they_are_named_nothing_is_left_but_swept_temp_files() {
+    let dir = temp();
+    let (root, folder) = archive_and_folder(dir.path());
+    let temps = || std::fs::read_dir(root.join("files/.tmp")).map_or(0, |d| d.count());
+    import_killed_at(&root, &folder, "files-staged", || temps() >= PHOTOS);
+    assert_eq!(stored_files(&root), 0, "no file is under a hash name before the batch is synced");
+    let (stats, verify) = assert_whole(&root);
+    assert_eq!(stats.items, 0, "nothing was committed");
+    assert!(verify.unreferenced.is_empty(), "{verify:?}");
+    assert_eq!(temps(), 0, "the temp files were swept when the archive opened");
+
+    import_again_finishes_the_job(&root, &folder, 0);
+}
+
+#[test]
+fn killed_after_a_batchs_files_are_stored_but_before_their_rows_verify_reports_them_and_clean_removes_them() {
     let dir = temp();
     let (root, folder) = archive_and_folder(dir.path());
     import_killed_at(&root, &folder, "blob-written", || stored_files(&root) > 0);
     let (stats, verify) = assert_whole(&root);
     assert_eq!(stats.items, 0, "nothing was committed");
-    assert_eq!(verify.unreferenced.len(), 1, "the stored file no row points to: {verify:?}");
+    // The batch's files are settled together: every photo of it is stored, none has a row.
+    assert_eq!(verify.unreferenced.len(), PHOTOS, "the stored files no row points to: {verify:?}");
 
     let out = run(&root, &["verify"]);
     assert_eq!(out.status.code(), Some(0), "an unreferenced file is no fixity failure");
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("1 stored files nothing points to") && said.contains("verify --clean"), "{said}");
+    assert!(
+        said.contains(&format!("{PHOTOS} stored files nothing points to")) && said.contains("verify --clean"),
+        "{said}"
+    );
     let cleaned = run_json(&root, &["verify", "--clean", "--json"]);
-    assert_eq!(cleaned["removed"]["files"].as_array().unwrap().len(), 1, "{cleaned}");
+    assert_eq!(cleaned["removed"]["files"].as_array().unwrap().len(), PHOTOS, "{cleaned}");
     assert_eq!(stored_files(&root), 0);
     assert!(assert_whole(&root).1.unreferenced.is_empty());
 

@@ -160,6 +160,8 @@ struct Pending {
     items: Vec<Item>,
     sources: Vec<String>,
     blobs: Vec<(String, u64, &'static str)>,
+    /// Files written as temp files, settled together before the batch's rows commit.
+    staged: Vec<crate::files::Staged>,
     quote_fingerprints: HashMap<String, Id>,
     files: HashMap<String, Id>,
     ids: HashSet<Id>,
@@ -382,22 +384,25 @@ impl Archive {
             return Ok(());
         }
         let now = self.now();
-        let batch = std::mem::take(pending);
-        let written = self.write_database(|tx| {
-            for (sha, size, media) in &batch.blobs {
-                store::insert_blob(tx, sha, *size, media, now)?;
-            }
-            // An export's templates first: its items are checked against them.
-            for doc in &batch.exports {
-                crate::templates::save_all(tx, &doc.templates)?;
-            }
-            for item in &batch.items {
-                store::insert_item(tx, item)?;
-            }
-            for doc in &batch.exports {
-                apply_export_entities(tx, doc)?;
-            }
-            Ok(())
+        let mut batch = std::mem::take(pending);
+        let settled = self.files().settle(std::mem::take(&mut batch.staged));
+        let written = settled.and_then(|()| {
+            self.write_database(|tx| {
+                for (sha, size, media) in &batch.blobs {
+                    store::insert_blob(tx, sha, *size, media, now)?;
+                }
+                // An export's templates first: its items are checked against them.
+                for doc in &batch.exports {
+                    crate::templates::save_all(tx, &doc.templates)?;
+                }
+                for item in &batch.items {
+                    store::insert_item(tx, item)?;
+                }
+                for doc in &batch.exports {
+                    apply_export_entities(tx, doc)?;
+                }
+                Ok(())
+            })
         });
         if let Err(e) = written {
             // Nothing of the batch was stored: say so for every file and row in it.

@@ -263,9 +263,10 @@ impl Archive {
                                 .to_string())
                         }
                         Some(Err(reason)) => Err(reason),
-                        Some(Ok(a)) => match self.files().put_hashed(&bytes, sha256.clone()) {
+                        Some(Ok(a)) => match self.files().stage_hashed(&bytes, &sha256) {
                             Err(e) => Err(e.to_string()),
-                            Ok(_) => {
+                            Ok(staged) => {
+                                pending.staged.extend(staged);
                                 let warnings = a.warnings.into_iter().map(|w| Failed { path: shown.clone(), error: w });
                                 report.warnings.extend(warnings);
                                 pending.files.insert(sha256.clone(), a.item.id);
