@@ -180,7 +180,7 @@ impl BlobStore {
         // The batch's files are written, none synced or named yet.
         fail::fail_point!("files-staged");
         let temp_dir = self.root.join(TEMP_DIR);
-        sync_data_of(&temp_dir, staged.iter().map(|s| &*s.temp)).map_err(|e| Error::io(&temp_dir, e))?;
+        sync_all_of(&temp_dir, staged.iter().map(|s| &*s.temp)).map_err(|e| Error::io(&temp_dir, e))?;
         let mut folders = std::collections::BTreeSet::new();
         for Staged { temp, target } in staged {
             let dir = target.parent().expect("a blob path has a parent").to_path_buf();
@@ -188,7 +188,7 @@ impl BlobStore {
             temp.persist(&target).map_err(|e| Error::io(&target, e.error))?;
             folders.insert(dir);
         }
-        sync_names_in(&self.root, &folders).map_err(|e| Error::io(&self.root, e))?;
+        sync_all_of(&self.root, folders.iter().map(PathBuf::as_path)).map_err(|e| Error::io(&self.root, e))?;
         // The files are stored, their rows not yet committed: a crash here leaves unreferenced
         // files, which `verify` reports and the next import of the same bytes takes up.
         fail::fail_point!("blob-written");
@@ -271,33 +271,19 @@ impl BlobStore {
     }
 }
 
-/// Makes the data of `files` (in the folder `dir`) durable. On Linux one `syncfs` of the file
-/// system holding them waits for all of it at once; elsewhere each file is fsynced.
-fn sync_data_of<'a>(dir: &Path, files: impl Iterator<Item = &'a Path>) -> io::Result<()> {
+/// Makes what was written to `paths` (files, or folders whose entries changed) durable. On
+/// Linux one `syncfs` of the file system holding `root` waits for all of it at once; elsewhere
+/// each path is fsynced.
+fn sync_all_of<'a>(root: &Path, paths: impl Iterator<Item = &'a Path>) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     {
-        let _ = files;
-        syncfs(dir)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = dir;
-        files.into_iter().try_for_each(|f| File::open(f)?.sync_all())
-    }
-}
-
-/// Makes the renames into `folders` (under `root`) durable: one `syncfs` on Linux, else an
-/// fsync of each folder.
-fn sync_names_in(root: &Path, folders: &std::collections::BTreeSet<PathBuf>) -> io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        let _ = folders;
+        let _ = paths;
         syncfs(root)
     }
     #[cfg(not(target_os = "linux"))]
     {
         let _ = root;
-        folders.iter().try_for_each(|d| File::open(d)?.sync_all())
+        paths.into_iter().try_for_each(|p| File::open(p)?.sync_all())
     }
 }
 
