@@ -372,8 +372,11 @@ fn scan(html: &str, limit: usize) -> Scan {
             } else if name == "svg" {
                 // Drawings (icons, logos, charts): paths and shapes, no story. Their tags
                 // still count for the nesting, so the scan goes on inside them.
-                let content_end = find_ignoring_case(bytes, at, b"</svg").unwrap_or(bytes.len());
-                if content_end > at {
+                // Only a closed drawing without HTML inside (`foreignObject`): an unclosed one
+                // would take the rest of the page with it, which a parser would not.
+                if let Some(content_end) = find_ignoring_case(bytes, at, b"</svg")
+                    && find_ignoring_case(&bytes[at..content_end], 0, b"<foreignobject").is_none()
+                {
                     skip(&mut code, at..content_end);
                 }
             }
@@ -508,5 +511,12 @@ mod tests {
         let deep = format!("<body><svg>{}</svg></body>", "<g>".repeat(50));
         assert_eq!(nesting_depth(&deep, 100), 51);
         assert_eq!(scan(&deep, 100).code.len(), 1);
+        // A drawing left open, or one holding HTML, keeps its text: the story after it is not lost.
+        for page in [
+            "<body><svg><path d=x/><p>Students walked out at noon.</p></body>",
+            "<body><svg><foreignObject><p>Students walked out at noon.</p></foreignObject></svg></body>",
+        ] {
+            assert_eq!(without_code(page, &scan(page, 100).code), page);
+        }
     }
 }
