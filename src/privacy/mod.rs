@@ -297,6 +297,9 @@ pub(crate) struct StoredPolicy<'c> {
     everyone: bool,
     today: NaiveDate,
     sources: HashMap<crate::model::Id, Option<(Sensitivity, String)>>,
+    /// The records that protect someone, read once on first need: a pass over every person,
+    /// which per item made an import's index catch-up quadratic in speakers.
+    protecting: Option<crate::store::Protecting>,
 }
 
 impl<'c> StoredPolicy<'c> {
@@ -309,6 +312,7 @@ impl<'c> StoredPolicy<'c> {
             everyone: false,
             today,
             sources: HashMap::new(),
+            protecting: None,
         }
     }
 
@@ -336,7 +340,14 @@ impl<'c> StoredPolicy<'c> {
             .map(|(name, _)| name)
             .filter(|name| self.looked_up.insert(crate::store::name_key(name)))
             .collect();
-        for (key, person) in crate::store::privacy_of(self.conn, names)? {
+        if names.is_empty() {
+            return Ok(());
+        }
+        let protecting = match &mut self.protecting {
+            Some(p) => p,
+            None => self.protecting.insert(crate::store::protecting_people(self.conn)?),
+        };
+        for (key, person) in crate::store::privacy_of_with(self.conn, names, protecting)? {
             self.people.entry(key).or_insert(person);
         }
         Ok(())

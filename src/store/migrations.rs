@@ -300,6 +300,12 @@ pub const MIGRATIONS: &[&str] = &[
         UNIQUE (item_id, field)
     );
     "#,
+    // 11: the people whose record protects someone (a minor, a person at risk, a pseudonym),
+    // found by an index of their own instead of a pass over every person: every search and
+    // every index update asks who they are (consent records are found by `consents_person`).
+    r#"
+    CREATE INDEX persons_protecting ON persons(id) WHERE minor OR at_risk OR pseudonym IS NOT NULL;
+    "#,
 ];
 
 /// The archive format this binary writes: the number of migrations it knows.

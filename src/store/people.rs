@@ -59,6 +59,43 @@ pub fn insert_consent(conn: &Connection, person_id: &str, record: &ConsentRecord
     Ok(())
 }
 
+/// The records that protect someone (a minor, a person at risk, a pseudonym, a consent
+/// record), by `privacy::person_key`: the only ones another spelling of a name can take its
+/// verdict from. Read once by whoever looks up names again and again (an import's index
+/// catch-up).
+pub struct Protecting(HashMap<String, Vec<(String, PersonPrivacy)>>);
+
+/// Reads the records that protect someone.
+pub fn protecting_people(conn: &Connection) -> Result<Protecting> {
+    let mut stmt = conn.prepare_cached(PROTECTING)?;
+    let mut out: HashMap<String, Vec<(String, PersonPrivacy)>> = HashMap::new();
+    for person in stmt.query_map([], privacy_row)? {
+        let (id, person) = person?;
+        out.entry(person_key(&person.name)).or_default().push((id, person));
+    }
+    Ok(Protecting(out))
+}
+
+/// Two halves, each read by an index (`persons_protecting`, `consents_person`): with the two
+/// conditions joined by OR, the planner reads every person.
+const PROTECTING: &str = "SELECT id, name, minor, at_risk, pseudonym FROM persons \
+     WHERE minor OR at_risk OR pseudonym IS NOT NULL \
+     UNION SELECT id, name, minor, at_risk, pseudonym FROM persons WHERE id IN (SELECT person_id FROM consents)";
+
+fn privacy_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, PersonPrivacy)> {
+    Ok((
+        r.get(0)?,
+        PersonPrivacy {
+            name: r.get(1)?,
+            minor: r.get(2)?,
+            at_risk: r.get(3)?,
+            pseudonym: r.get(4)?,
+            consents: Vec::new(),
+            aliases: Vec::new(),
+        },
+    ))
+}
+
 /// What the archive knows of the protection of the named people, keyed by
 /// `privacy::person_key`: a name matches its own record and every other spelling of it that
 /// differs only in case, spacing or accents ("Maria Lopez" finds "María López"'s flags), merged
@@ -66,6 +103,20 @@ pub fn insert_consent(conn: &Connection, person_id: &str, record: &ConsentRecord
 ///
 /// Three queries however many names (a search hydrates the people of a whole page at once).
 pub fn privacy_of<'a>(conn: &Connection, names: impl IntoIterator<Item = &'a str>) -> Result<People> {
+    let names: Vec<&str> = names.into_iter().collect();
+    if names.is_empty() {
+        return Ok(People::new());
+    }
+    privacy_of_with(conn, names, &protecting_people(conn)?)
+}
+
+/// `privacy_of`, with the records that protect someone already read (`protecting_people`) and
+/// still current: two queries.
+pub fn privacy_of_with<'a>(
+    conn: &Connection,
+    names: impl IntoIterator<Item = &'a str>,
+    protecting: &Protecting,
+) -> Result<People> {
     let mut keys: Vec<String> = names.into_iter().map(name_key).collect();
     keys.sort_unstable();
     keys.dedup();
@@ -73,42 +124,24 @@ pub fn privacy_of<'a>(conn: &Connection, names: impl IntoIterator<Item = &'a str
     if keys.is_empty() {
         return Ok(out);
     }
-    let folded: HashSet<String> = keys.iter().map(|k| person_key(k)).collect();
+    let folded: std::collections::BTreeSet<String> = keys.iter().map(|k| person_key(k)).collect();
     let list = serde_json::to_string(&keys).expect("names serialize");
     let mut found: Vec<(String, PersonPrivacy)> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
-    let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(String, PersonPrivacy)> {
-        Ok((
-            r.get(0)?,
-            PersonPrivacy {
-                name: r.get(1)?,
-                minor: r.get(2)?,
-                at_risk: r.get(3)?,
-                pseudonym: r.get(4)?,
-                consents: Vec::new(),
-                aliases: Vec::new(),
-            },
-        ))
-    };
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, minor, at_risk, pseudonym FROM persons WHERE name_key IN (SELECT value FROM json_each(?1))",
     )?;
-    for person in stmt.query_map([&list], row)? {
+    for person in stmt.query_map([&list], privacy_row)? {
         let (id, person) = person?;
         seen.insert(id.clone());
         found.push((id, person));
     }
-    // Other spellings: only a record that protects someone can change a verdict, so only those
-    // are read and folded (a few, beside the archive's many speakers).
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, name, minor, at_risk, pseudonym FROM persons WHERE minor OR at_risk OR pseudonym IS NOT NULL \
-         OR id IN (SELECT person_id FROM consents)",
-    )?;
-    for person in stmt.query_map([], row)? {
-        let (id, person) = person?;
-        if !seen.contains(&id) && folded.contains(&person_key(&person.name)) {
-            seen.insert(id.clone());
-            found.push((id, person));
+    // Other spellings: only a record that protects someone can change a verdict.
+    for key in &folded {
+        for (id, person) in protecting.0.get(key).into_iter().flatten() {
+            if seen.insert(id.clone()) {
+                found.push((id.clone(), person.clone()));
+            }
         }
     }
     if !found.is_empty() {
@@ -288,4 +321,26 @@ pub fn quotes_taken_from(conn: &Connection, sources: &[Id]) -> Result<Vec<Id>> {
         .query_map([&list], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     ids.iter().map(|s| parse_id(s)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every search and every index update asks who is protected: with thousands of speakers,
+    /// a pass over every person cost more than the rest of a search.
+    #[test]
+    fn the_protected_people_are_found_by_index_not_by_reading_every_person() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::migrations::migrate(&mut conn, std::path::Path::new(":memory:")).unwrap();
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {PROTECTING}"))
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(plan.iter().all(|step| step != "SCAN persons"), "{plan:?}");
+        assert!(plan.iter().any(|step| step.contains("persons_protecting")), "{plan:?}");
+    }
 }
