@@ -195,12 +195,11 @@ fn reindex_ours(work: &Path) -> Result<Value, String> {
     let started = Instant::now();
     let items = archive.reindex().map_err(|e| e.to_string())?;
     let seconds = started.elapsed().as_secs_f64();
-    let writer_threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 2);
     Ok(json!({
         "method": "Archive::reindex (reads SQLite, commits, merges to one segment)",
         "seconds": seconds,
         "items": items,
-        "writer_threads": writer_threads,
+        "writer_threads": 1,
     }))
 }
 
