@@ -29,6 +29,10 @@ use crate::store;
 
 /// Items committed at once during an import.
 const BATCH: usize = 2000;
+/// Rows of one quote sheet committed at once: a commit (its fsyncs, its share of the WAL's
+/// checkpoints) costs as much as a few thousand rows, and a sheet's rows are small. On 100,000
+/// quotes, 10,000 at a time made the import about a tenth faster than 2,000.
+const SHEET_BATCH: usize = 10_000;
 /// How many committed items an import lets the index fall behind before it catches up.
 const INDEX_EVERY: i64 = 50_000;
 
@@ -276,7 +280,7 @@ impl Archive {
                 Err(e) => report.failed.push(Failed { path: at, error: e.reason }),
             }
             // A large sheet is committed as it is read: an interruption keeps what was stored.
-            if pending.items.len() >= BATCH {
+            if pending.items.len() >= SHEET_BATCH {
                 self.flush(pending, report).map_err(|e| e.to_string())?;
             }
         }
