@@ -70,7 +70,7 @@ fn io_error(path: &Path) -> impl Fn(std::io::Error) -> String + '_ {
 }
 
 /// `Archive::import_paths` on the tier's JSONL file, as `walkout import FILE` does it:
-/// parsing, duplicate checks, SQLite in batches of 2,000 and the index after each batch.
+/// parsing, duplicate checks, SQLite in batches of 10,000 rows and the index every 50,000 items.
 fn import_ours(work: &Path) -> Result<Value, String> {
     let archive_dir = work.join(ARCHIVE_DIR);
     let mut archive = Archive::create(&archive_dir).map_err(|e| e.to_string())?;
