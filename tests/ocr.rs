@@ -92,6 +92,42 @@ fn an_archivists_correction_survives_a_new_reading_and_a_run_skips_what_was_read
     assert_eq!(found(&archive, "roosevelt"), ids, "the correction is what search reads");
 }
 
+/// The threads of this process that carry `name` (a thread a thread starts takes its name).
+#[cfg(target_os = "linux")]
+fn threads_named(name: &str) -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+        .filter(|comm| comm.trim_end() == name)
+        .count()
+}
+
+/// Debian's Tesseract would run parts of a reading on ten OpenMP threads, which on a laptop's
+/// two cores mostly wait on each other (over three times the CPU for the same words). A reading
+/// stays on the thread that asks for it, without the program having to start itself again.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_reading_runs_on_its_own_thread_only() {
+    if std::env::var_os("OMP_THREAD_LIMIT").is_some() {
+        eprintln!("OMP_THREAD_LIMIT is set: the user's own limit applies, nothing to check");
+        return;
+    }
+    let picture = image::open(data("ocr/sign.png")).unwrap();
+    let reader = std::thread::Builder::new().name("ocr-own-thread".into());
+    let (words, threads) = reader
+        .spawn(move || {
+            let mut recognizer = Recognizer::new().unwrap();
+            let reading = recognizer.read(&picture).unwrap();
+            // OpenMP keeps its workers while the thread that started them lives.
+            (reading.text(), threads_named("ocr-own-thread"))
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(words.contains("DEPORTATION"), "{words}");
+    assert_eq!(threads, 1, "the reading started {} more threads", threads - 1);
+}
+
 #[test]
 fn a_picture_over_the_import_limit_is_refused_before_any_pixel_is_decoded() {
     let mut recognizer = Recognizer::new().unwrap();

@@ -27,7 +27,6 @@ use anyhow::Context;
 use tauri::Manager;
 
 fn main() -> anyhow::Result<()> {
-    walkout::ocr::one_thread_per_reader();
     ready::start();
     let root = state::archive_dir(std::env::args_os().skip(1), std::env::var_os("WALKOUT_ARCHIVE"))?;
     let archive = state::open(&root)?;

@@ -37,26 +37,6 @@ pub fn engine() -> String {
     format!("tesseract {} ({})", tesseract_plumbing::version().to_string_lossy(), recognize::LANGUAGES)
 }
 
-/// Makes this process run Tesseract on one thread per reader; call it first thing in `main`.
-///
-/// Debian's Tesseract runs parts of each reading on up to ten OpenMP threads. On a laptop's two
-/// or four cores those threads mostly wait on each other: measured on the OCR test set, a
-/// reading took over three times the CPU it takes on one thread, for the same words. OpenMP
-/// reads its thread limit only when the process starts, so when `OMP_THREAD_LIMIT` is unset the
-/// program starts itself again (the same process, arguments and environment, plus the limit).
-/// Nothing happens when it is set (a user's own choice is kept) or when the restart fails.
-pub fn one_thread_per_reader() {
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("OMP_THREAD_LIMIT").is_none() {
-        use std::os::unix::process::CommandExt;
-        let Ok(exe) = std::env::current_exe() else { return };
-        let mut args = std::env::args_os();
-        let arg0 = args.next().unwrap_or_else(|| exe.clone().into_os_string());
-        // `exec` returns only when it failed; the program then goes on with threads.
-        let _ = std::process::Command::new(&exe).arg0(arg0).args(args).env("OMP_THREAD_LIMIT", "1").exec();
-    }
-}
-
 /// What a stored reading holds: the machine's words and the text it made of them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -229,6 +229,7 @@ impl Recognizer {
             Layout::Block => 300,
             Layout::Scattered => 70,
         });
+        one_openmp_thread_here();
         self.api.recognize().map_err(|e| failed(format!("Tesseract failed ({e})")))?;
         let tsv = self.api.get_tsv_text(0).map_err(|e| failed(format!("Tesseract gave no words ({e})")))?;
         let tsv = tsv.as_ref().to_string_lossy().into_owned();
@@ -252,6 +253,38 @@ enum Layout {
 }
 
 /// Gray, at a size Tesseract reads well.
+/// Keeps Tesseract's reading on the calling thread.
+///
+/// Debian's Tesseract runs parts of each reading on up to ten OpenMP threads. On a laptop's two
+/// or four cores those threads mostly wait on each other: measured on the OCR test set, a
+/// reading took over three times the CPU it takes on one thread, for the same words. OpenMP
+/// reads `OMP_THREAD_LIMIT` only when it is loaded, before `main`; but the most parallel levels
+/// it may open is a setting of each thread, and at zero every parallel part of a reading runs
+/// on the thread that asked for it. So nothing has to start the program again with the limit
+/// set (which cost the app a second start of the whole program and its libraries). A limit
+/// the user set is left to apply; a Tesseract built without OpenMP has nothing to set.
+fn one_openmp_thread_here() {
+    #[cfg(target_os = "linux")]
+    {
+        type SetMaxActiveLevels = unsafe extern "C" fn(libc::c_int);
+        static SET: std::sync::OnceLock<Option<SetMaxActiveLevels>> = std::sync::OnceLock::new();
+        let set = SET.get_or_init(|| {
+            if std::env::var_os("OMP_THREAD_LIMIT").is_some() {
+                return None;
+            }
+            // SAFETY: looks a NUL-terminated name up among the libraries already loaded
+            // (Tesseract's OpenMP runtime, if it has one); nothing is called.
+            let found = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c"omp_set_max_active_levels".as_ptr()) };
+            // SAFETY: OpenMP's `void omp_set_max_active_levels(int)`, as the standard declares it.
+            (!found.is_null()).then(|| unsafe { std::mem::transmute::<*mut libc::c_void, SetMaxActiveLevels>(found) })
+        });
+        if let Some(set) = set {
+            // SAFETY: sets this thread's own OpenMP setting; no pointer is involved.
+            unsafe { set(0) }
+        }
+    }
+}
+
 fn prepare(picture: &DynamicImage) -> GrayImage {
     let gray = picture.to_luma8();
     let (w, h) = gray.dimensions();

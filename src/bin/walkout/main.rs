@@ -420,8 +420,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// `walkout ocr`: reads photos one by one with a progress bar; a photo that cannot be read is
 /// reported (exit 2) and the others go on.
 fn ocr(dir: &std::path::Path, ids: &[String], all: bool, force: bool, json: bool) -> anyhow::Result<ExitCode> {
-    // Before anything is opened: this may start the program again, with Tesseract on one thread.
-    walkout::ocr::one_thread_per_reader();
     let started = std::time::Instant::now();
     let mut archive = open_writer(dir)?;
     let targets = if all {
