@@ -112,12 +112,29 @@ impl TimeUnit {
 
 /// Counts date ranges (first and last day) into the periods of `unit`.
 pub fn count(ranges: &[(NaiveDate, NaiveDate)], undated: u64, unit: TimeUnit) -> Result<Timeline> {
-    let mut timeline = Timeline { unit, periods: Vec::new(), dated: ranges.len() as u64, undated };
+    count_by(ranges, |r| (*r, 1), undated, unit)
+}
+
+/// As [`count`], for ranges each held by `n` items: `((first, last), n)`. The search's
+/// timeline counts this way, so its calendar work is per distinct range, not per item.
+pub fn count_weighted(ranges: &[((NaiveDate, NaiveDate), u64)], undated: u64, unit: TimeUnit) -> Result<Timeline> {
+    count_by(ranges, |r| *r, undated, unit)
+}
+
+fn count_by<T>(
+    ranges: &[T],
+    range: impl Fn(&T) -> ((NaiveDate, NaiveDate), u64),
+    undated: u64,
+    unit: TimeUnit,
+) -> Result<Timeline> {
+    let dated = ranges.iter().map(|r| range(r).1).sum();
+    let mut timeline = Timeline { unit, periods: Vec::new(), dated, undated };
     // An open end ("from 30 January 2026 on") does not stretch the axis to year 1 or 9999: the
     // axis runs from the first to the last day any date names, and an open range is drawn to
     // the axis's end.
-    let named = |r: &(NaiveDate, NaiveDate)| {
-        [r.0, r.1].into_iter().filter(|d| *d != crate::date::FIRST_DAY && *d != crate::date::LAST_DAY)
+    let named = |r: &T| {
+        let ((lo, hi), _) = range(r);
+        [lo, hi].into_iter().filter(|d| *d != crate::date::FIRST_DAY && *d != crate::date::LAST_DAY)
     };
     let (Some(first), Some(last)) = (ranges.iter().flat_map(named).min(), ranges.iter().flat_map(named).max()) else {
         return Ok(timeline);
@@ -136,15 +153,17 @@ pub fn count(ranges: &[(NaiveDate, NaiveDate)], undated: u64, unit: TimeUnit) ->
     let mut exact = vec![0u64; n];
     // Spanning items as a difference array: +1 where one starts, -1 after it ends.
     let mut delta = vec![0i64; n + 1];
-    for &(lo, hi) in ranges {
+    for r in ranges {
+        let ((lo, hi), n) = range(r);
         let open = lo == crate::date::FIRST_DAY || hi == crate::date::LAST_DAY;
         let (lo, hi) = (lo.clamp(first, last), hi.max(lo).clamp(first, last));
         let (a, b) = (unit.index(first, lo), unit.index(first, hi));
         if a == b && !open {
-            exact[a] += 1;
+            exact[a] += n;
         } else {
-            delta[a] += 1;
-            delta[b + 1] -= 1;
+            let n = i64::try_from(n).unwrap_or(i64::MAX);
+            delta[a] += n;
+            delta[b + 1] -= n;
         }
     }
     let mut start = first;
@@ -168,9 +187,9 @@ impl crate::Archive {
         }
         let (days, undated) = self.index.date_ranges(request)?;
         let day = |n: i64| i32::try_from(n).ok().and_then(NaiveDate::from_num_days_from_ce_opt);
-        let ranges: Vec<(NaiveDate, NaiveDate)> =
-            days.into_iter().filter_map(|(lo, hi)| Some((day(lo)?, day(hi)?))).collect();
-        count(&ranges, undated, unit)
+        let ranges: Vec<((NaiveDate, NaiveDate), u64)> =
+            days.into_iter().filter_map(|((lo, hi), n)| Some(((day(lo)?, day(hi)?), n))).collect();
+        count_weighted(&ranges, undated, unit)
     }
 }
 
@@ -216,5 +235,22 @@ mod tests {
         let err = count(&[(d(1926, 1, 1), d(2026, 1, 1))], 0, TimeUnit::Day).unwrap_err();
         assert!(err.to_string().contains("choose a longer unit"), "{err}");
         assert_eq!(count(&[(d(1926, 1, 1), d(2026, 1, 1))], 0, TimeUnit::Year).unwrap().periods.len(), 101);
+    }
+
+    #[test]
+    fn ranges_counted_once_each_with_their_items_give_the_same_timeline_as_every_item() {
+        let (day, month, open) =
+            ((d(2026, 1, 30), d(2026, 1, 30)), (d(2026, 2, 1), d(2026, 2, 28)), (d(2026, 3, 5), crate::date::LAST_DAY));
+        let spanning = (d(2025, 12, 20), d(2026, 2, 3));
+        let weighted = [(day, 3), (month, 2), (open, 1), (spanning, 4)];
+        let every: Vec<_> = weighted.iter().flat_map(|&(r, n)| std::iter::repeat_n(r, n as usize)).collect();
+        for unit in [TimeUnit::Day, TimeUnit::Week, TimeUnit::Month, TimeUnit::Year] {
+            let grouped = count_weighted(&weighted, 7, unit).unwrap();
+            assert_eq!(grouped, count(&every, 7, unit).unwrap(), "{unit:?}");
+            assert_eq!(grouped.dated, 10);
+        }
+        let months = count_weighted(&weighted, 0, TimeUnit::Month).unwrap();
+        let per: Vec<_> = months.periods.iter().map(|p| (p.exact, p.spanning)).collect();
+        assert_eq!(per, vec![(0, 4), (3, 4), (2, 4), (0, 1)]);
     }
 }

@@ -1,7 +1,8 @@
 //! The timeline and map phase: `Archive::spread` (a search's matches per month and per place,
 //! in one pass over the index's fast fields, joined to the places' coordinates in SQLite)
 //! against SQLite FTS5 reading the same matches' date ranges and places in one query and
-//! counting them with the same month arithmetic (`walkout::timeline::count`).
+//! counting them with the same month arithmetic, once per distinct range
+//! (`walkout::timeline::count_weighted`).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -36,15 +37,13 @@ fn fts5_spread(conn: &Connection, fts5: Option<&str>) -> Result<usize, String> {
     };
     let mut stmt = conn.prepare_cached(query).map_err(sql)?;
     let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(sql)?;
-    let mut ranges = Vec::new();
+    // Counted per distinct range, as ours does: the calendar work once per range.
+    let mut days: HashMap<(i64, i64), u64> = HashMap::new();
     let mut undated = 0u64;
     let mut places: HashMap<String, u64> = HashMap::new();
     while let Some(row) = rows.next().map_err(sql)? {
         match (row.get::<_, Option<i64>>(0).map_err(sql)?, row.get::<_, Option<i64>>(1).map_err(sql)?) {
-            (Some(lo), Some(hi)) => match (day(lo), day(hi)) {
-                (Some(lo), Some(hi)) => ranges.push((lo, hi)),
-                _ => undated += 1,
-            },
+            (Some(lo), Some(hi)) => *days.entry((lo, hi)).or_default() += 1,
             _ => undated += 1,
         }
         let place: String = row.get(2).map_err(sql)?;
@@ -52,12 +51,16 @@ fn fts5_spread(conn: &Connection, fts5: Option<&str>) -> Result<usize, String> {
             *places.entry(place).or_default() += 1;
         }
     }
-    let t = timeline::count(&ranges, undated, TimeUnit::Month).map_err(|e| e.to_string())?;
+    let ranges: Vec<((NaiveDate, NaiveDate), u64)> =
+        days.into_iter().filter_map(|((lo, hi), n)| Some(((day(lo)?, day(hi)?), n))).collect();
+    let t = timeline::count_weighted(&ranges, undated, TimeUnit::Month).map_err(|e| e.to_string())?;
     Ok(std::hint::black_box((t.periods.len(), places.len())).0)
 }
 
 pub fn run(work: &Path, seconds: f64) -> Result<Value, String> {
     let budget = Duration::from_secs_f64(seconds);
+    // `WALKOUT_BENCH_ONLY_OURS=1`: `Archive::spread` alone, to profile it or compare builds.
+    let only_ours = std::env::var_os("WALKOUT_BENCH_ONLY_OURS").is_some_and(|v| v == "1");
     let archive = Archive::open(&work.join(ARCHIVE_DIR)).map_err(|e| e.to_string())?;
     let fts5 =
         Connection::open_with_flags(work.join(FTS5_DB), OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| e.to_string())?;
@@ -69,6 +72,10 @@ pub fn run(work: &Path, seconds: f64) -> Result<Value, String> {
         let ours = measure(budget, &mut || {
             archive.spread(&request, TimeUnit::Month).map(|s| s.timeline.periods.len()).map_err(|e| e.to_string())
         })?;
+        if only_ours {
+            rows.push(json!({ "name": name, "typed": words, "ours": summary(&ours, total) }));
+            continue;
+        }
         let theirs = measure(budget, &mut || fts5_spread(&fts5, matches))?;
         let (o, t) = (summary(&ours, total), summary(&theirs, 0));
         rows.push(json!({

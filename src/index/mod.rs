@@ -141,8 +141,9 @@ pub struct RawResults {
 
 /// A search's spread over time and place, before it is matched to the archive's places.
 pub struct RawSpread {
-    /// Each match's first and last day (days since 0001-01-01).
-    pub ranges: Vec<(i64, i64)>,
+    /// Each distinct (first day, last day) of the matches (days since 0001-01-01), with how
+    /// many matches have it, in no order.
+    pub ranges: Vec<((i64, i64), u64)>,
     /// Matches with no date.
     pub undated: u64,
     /// Matches per place name, most first.
@@ -435,10 +436,10 @@ impl SearchIndex {
         Ok(RawResults { total, hits, facets, terms, corrected })
     }
 
-    /// The date range (in days since 0001-01-01, first and last day) of every item a search
-    /// matches, in no order, and how many of them have no date: one pass over the matches,
-    /// reading two fast fields, nothing else.
-    pub fn date_ranges(&self, request: &SearchRequest) -> Result<(Vec<(i64, i64)>, u64)> {
+    /// The date ranges (in days since 0001-01-01, first and last day) of the items a search
+    /// matches, each with how many items have it, in no order, and how many have no date: one
+    /// pass over the matches, reading two fast fields, nothing else.
+    pub fn date_ranges(&self, request: &SearchRequest) -> Result<(Vec<((i64, i64), u64)>, u64)> {
         let searcher = self.reader.searcher();
         let (query, ..) = self.query(&searcher, request)?;
         Ok(searcher.search(&query, &date_ranges::DateRanges)?)
