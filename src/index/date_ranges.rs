@@ -7,6 +7,8 @@ use std::collections::HashMap;
 
 use rustc_hash::FxBuildHasher;
 
+use super::RangeCounts;
+
 /// Matches per (first day, last day), in days since 0001-01-01.
 type Counts = HashMap<(i64, i64), u64, FxBuildHasher>;
 
@@ -15,7 +17,7 @@ type Counts = HashMap<(i64, i64), u64, FxBuildHasher>;
 pub(super) struct DateRanges;
 
 impl tantivy::collector::Collector for DateRanges {
-    type Fruit = (Vec<((i64, i64), u64)>, u64);
+    type Fruit = (RangeCounts, u64);
     type Child = SegmentDateRanges;
 
     fn for_segment(
@@ -36,10 +38,7 @@ impl tantivy::collector::Collector for DateRanges {
         false
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<(Vec<((i64, i64), u64)>, u64)>,
-    ) -> tantivy::Result<(Vec<((i64, i64), u64)>, u64)> {
+    fn merge_fruits(&self, fruits: Vec<(RangeCounts, u64)>) -> tantivy::Result<(RangeCounts, u64)> {
         if fruits.len() == 1 {
             return Ok(fruits.into_iter().next().expect("one fruit"));
         }
@@ -63,7 +62,7 @@ pub(super) struct SegmentDateRanges {
 }
 
 impl tantivy::collector::SegmentCollector for SegmentDateRanges {
-    type Fruit = (Vec<((i64, i64), u64)>, u64);
+    type Fruit = (RangeCounts, u64);
 
     fn collect(&mut self, doc: tantivy::DocId, _score: tantivy::Score) {
         match (self.lo.first(doc), self.hi.first(doc)) {
@@ -72,7 +71,7 @@ impl tantivy::collector::SegmentCollector for SegmentDateRanges {
         }
     }
 
-    fn harvest(self) -> (Vec<((i64, i64), u64)>, u64) {
+    fn harvest(self) -> (RangeCounts, u64) {
         (self.ranges.into_iter().collect(), self.undated)
     }
 }

@@ -139,11 +139,14 @@ pub struct RawResults {
     pub corrected: Vec<query::Correction>,
 }
 
+/// Each distinct (first day, last day) of some matches (days since 0001-01-01), with how many
+/// matches have it, in no order.
+pub type RangeCounts = Vec<((i64, i64), u64)>;
+
 /// A search's spread over time and place, before it is matched to the archive's places.
 pub struct RawSpread {
-    /// Each distinct (first day, last day) of the matches (days since 0001-01-01), with how
-    /// many matches have it, in no order.
-    pub ranges: Vec<((i64, i64), u64)>,
+    /// The matches' date ranges, each with how many matches have it.
+    pub ranges: RangeCounts,
     /// Matches with no date.
     pub undated: u64,
     /// Matches per place name, most first.
@@ -439,7 +442,7 @@ impl SearchIndex {
     /// The date ranges (in days since 0001-01-01, first and last day) of the items a search
     /// matches, each with how many items have it, in no order, and how many have no date: one
     /// pass over the matches, reading two fast fields, nothing else.
-    pub fn date_ranges(&self, request: &SearchRequest) -> Result<(Vec<((i64, i64), u64)>, u64)> {
+    pub fn date_ranges(&self, request: &SearchRequest) -> Result<(RangeCounts, u64)> {
         let searcher = self.reader.searcher();
         let (query, ..) = self.query(&searcher, request)?;
         Ok(searcher.search(&query, &date_ranges::DateRanges)?)
