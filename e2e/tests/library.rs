@@ -182,6 +182,11 @@ async fn a_date_range_narrows_the_results_and_a_bad_date_is_explained() -> anyho
     app.click(".range button[type=submit]").await?;
     app.wait_text(".list .count", "0 results").await?;
     app.wait_text(".chips .chip.active", "until 2025-12-31").await?;
+    // The empty list offers to remove the filters set, by name, and only those.
+    let offered = app
+        .script("return [...document.querySelectorAll('.empty .remove button')].map(b => b.textContent.trim());")
+        .await?;
+    assert_eq!(offered, serde_json::json!(["To 2025-12-31"]), "the filters offered for removal");
 
     // The day of the national walkout: the items of that day, and those dated only by the year.
     app.click(".chips button.dates").await?;
