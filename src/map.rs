@@ -8,7 +8,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
@@ -89,11 +88,8 @@ impl Archive {
             self.index.refresh()?;
         }
         let raw = self.index.spread(request, photos)?;
-        let day = |n: i64| i32::try_from(n).ok().and_then(NaiveDate::from_num_days_from_ce_opt);
-        let ranges: Vec<((NaiveDate, NaiveDate), u64)> =
-            raw.ranges.iter().filter_map(|&((lo, hi), n)| Some(((day(lo)?, day(hi)?), n))).collect();
         let matches = raw.ranges.iter().map(|r| r.1).sum::<u64>() + raw.undated;
-        let timeline = timeline::count_weighted(&ranges, raw.undated, unit)?;
+        let timeline = timeline::count_days(&raw.ranges, raw.undated, unit)?;
         let located = located_places(self.store.conn())?;
         let places: Vec<PlaceCount> = raw
             .places

@@ -121,6 +121,15 @@ pub fn count_weighted(ranges: &[((NaiveDate, NaiveDate), u64)], undated: u64, un
     count_by(ranges, |r| *r, undated, unit)
 }
 
+/// As [`count_weighted`], for the index's ranges in days since 0001-01-01 (a range whose days
+/// are no calendar date is left out).
+pub(crate) fn count_days(days: &[((i64, i64), u64)], undated: u64, unit: TimeUnit) -> Result<Timeline> {
+    let day = |n: i64| i32::try_from(n).ok().and_then(NaiveDate::from_num_days_from_ce_opt);
+    let ranges: Vec<((NaiveDate, NaiveDate), u64)> =
+        days.iter().filter_map(|&((lo, hi), n)| Some(((day(lo)?, day(hi)?), n))).collect();
+    count_weighted(&ranges, undated, unit)
+}
+
 fn count_by<T>(
     ranges: &[T],
     range: impl Fn(&T) -> ((NaiveDate, NaiveDate), u64),
@@ -186,10 +195,7 @@ impl crate::Archive {
             self.index.refresh()?;
         }
         let (days, undated) = self.index.date_ranges(request)?;
-        let day = |n: i64| i32::try_from(n).ok().and_then(NaiveDate::from_num_days_from_ce_opt);
-        let ranges: Vec<((NaiveDate, NaiveDate), u64)> =
-            days.into_iter().filter_map(|((lo, hi), n)| Some(((day(lo)?, day(hi)?), n))).collect();
-        count_weighted(&ranges, undated, unit)
+        count_days(&days, undated, unit)
     }
 }
 

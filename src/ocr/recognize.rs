@@ -252,7 +252,6 @@ enum Layout {
     Scattered,
 }
 
-/// Gray, at a size Tesseract reads well.
 /// Keeps Tesseract's reading on the calling thread.
 ///
 /// Debian's Tesseract runs parts of each reading on up to ten OpenMP threads. On a laptop's two
@@ -285,6 +284,7 @@ fn one_openmp_thread_here() {
     }
 }
 
+/// Gray, at a size Tesseract reads well.
 fn prepare(picture: &DynamicImage) -> GrayImage {
     let gray = picture.to_luma8();
     let (w, h) = gray.dimensions();
