@@ -24,7 +24,8 @@ target="${CARGO_TARGET_DIR:-$PWD/target}"
 tauri_driver="$target/tools/bin/tauri-driver"
 if [ ! -x "$tauri_driver" ] || ! grep -q '"tauri-driver 2.1.0 ' "$target/tools/.crates.toml" 2>/dev/null; then
   echo "== installing tauri-driver 2.1.0 into $target/tools"
-  cargo install tauri-driver --locked --version 2.1.0 --root "$target/tools"
+  # A debug build: it only relays requests, and builds in half the time.
+  cargo install tauri-driver --locked --debug --version 2.1.0 --root "$target/tools"
 fi
 command -v node >/dev/null 2>&1 || need_apt nodejs npm
 
@@ -72,7 +73,10 @@ echo "== TypeScript bindings match the Rust types"
 bash scripts/check-bindings.sh
 
 echo "== end-to-end tests: the real app window under Xvfb (screenshots in $target/screenshots)"
-cargo build -p walkout-app
+# With the tests' features: the engine and every crate under the app are then the ones the
+# tests above built, and only the app's own crate is compiled here (no failpoint is set up
+# in the app, so they stay inert).
+cargo build -p walkout-app --features walkout/failpoints
 # No backtraces for the tests' expected errors: symbolising one takes minutes in a debug build.
 WALKOUT_APP_BIN="$target/debug/walkout-app" TAURI_DRIVER="$tauri_driver" RUST_LIB_BACKTRACE=0 \
   cargo test -p walkout-e2e

@@ -85,57 +85,20 @@ impl App {
     }
 
     /// Starts the app with extra environment for its process (`GTK_THEME`, …).
+    ///
+    /// A start that fails (WebKitWebDriver has been seen to drop the connection that creates
+    /// the session, once in many hundred starts) is tried once more from scratch: a new
+    /// display, driver and archive. Both errors are reported when the second fails too.
     pub async fn start_with(name: &str, env: &[(&str, &str)]) -> Result<App> {
         let serial = ONE_AT_A_TIME.lock().await;
-        let app_bin = std::env::var_os("WALKOUT_APP_BIN")
-            .map(PathBuf::from)
-            .context("WALKOUT_APP_BIN is not set: build the app (cargo build -p walkout-app) and point it at the binary; scripts/test.sh does both")?;
-        let app_bin =
-            std::fs::canonicalize(&app_bin).with_context(|| format!("no app binary at {}", app_bin.display()))?;
-        let driver_bin = std::env::var_os("TAURI_DRIVER").map(PathBuf::from).unwrap_or_else(|| "tauri-driver".into());
-
-        let temp = tempfile::Builder::new().prefix("walkout-e2e-").tempdir_in(std::env::temp_dir())?;
-        let archive = temp.path().join("Walkout demo");
-        let home = temp.path().join("home");
-        std::fs::create_dir_all(&home)?;
-        let logs = target_dir().join("e2e-logs");
-        std::fs::create_dir_all(&logs)?;
-
-        let mut processes = Processes::default();
-        let (xvfb, display, stdout) = start_xvfb(&logs.join(format!("{name}-xvfb.log")))?;
-        processes.xvfb = Some(xvfb);
-        processes.xvfb_stdout = Some(stdout);
-
-        let port = free_port()?;
-        let native_port = free_port()?;
-        let log = File::create(logs.join(format!("{name}-tauri-driver.log")))?;
-        let mut command = Command::new(&driver_bin);
-        command
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("DISPLAY", &display)
-            // A home of its own: the webview's storage (the chosen language) starts empty, and
-            // recent archives and settings of the machine's user are not touched.
-            .env("HOME", &home)
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .env_remove("WAYLAND_DISPLAY")
-            .env_remove("WALKOUT_ARCHIVE")
-            .stdin(Stdio::null())
-            .stdout(log.try_clone()?)
-            .stderr(log);
-        for (key, value) in env {
-            command.env(key, value);
-        }
-        let child = command
-            .spawn()
-            .with_context(|| format!("starting {} (cargo install tauri-driver --locked)", driver_bin.display()))?;
-        processes.driver = Some(child);
-        wait_for_port(port, processes.driver.as_mut().expect("just set")).await.context("tauri-driver")?;
-        wait_for_port(native_port, processes.driver.as_mut().expect("just set")).await.context("WebKitWebDriver")?;
-
-        let driver_url = format!("http://127.0.0.1:{port}");
-        let driver = session(&driver_url, &app_bin, &archive).await?;
+        let launched = match Launched::new(name, env).await {
+            Ok(launched) => launched,
+            Err(first) => {
+                eprintln!("the app did not start ({first:#}); starting it again from scratch");
+                Launched::new(name, env).await.with_context(|| format!("a second start, after: {first:#}"))?
+            }
+        };
+        let Launched { driver, archive, display, driver_url, app_bin, processes, temp } = launched;
         let app = App {
             driver,
             archive,
@@ -157,7 +120,16 @@ impl App {
     /// and opening the app again does.
     pub async fn relaunch(&mut self) -> Result<()> {
         self.driver.clone().quit().await?;
-        self.driver = session(&self.driver_url, &self.app_bin, &self.archive).await?;
+        self.driver = match session(&self.driver_url, &self.app_bin, &self.archive).await {
+            Ok(driver) => driver,
+            Err(first) => {
+                eprintln!("the app did not start again ({first:#}); trying once more");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                session(&self.driver_url, &self.app_bin, &self.archive)
+                    .await
+                    .with_context(|| format!("a second try, after: {first:#}"))?
+            }
+        };
         self.find(".sidebar .archive .name").await.context("the relaunched window did not show the open archive")?;
         Ok(())
     }
@@ -513,6 +485,83 @@ impl App {
 fn same_text(value: &str, typed: &str) -> bool {
     value.split_whitespace().eq(typed.split_whitespace())
         || value.split_whitespace().collect::<String>() == typed.split_whitespace().collect::<String>()
+}
+
+/// What one start of the app made: dropped on a failed start, which stops its processes and
+/// removes its folder.
+struct Launched {
+    driver: WebDriver,
+    archive: PathBuf,
+    display: String,
+    driver_url: String,
+    app_bin: PathBuf,
+    processes: Processes,
+    temp: tempfile::TempDir,
+}
+
+impl Launched {
+    async fn new(name: &str, env: &[(&str, &str)]) -> Result<Launched> {
+        let app_bin = std::env::var_os("WALKOUT_APP_BIN")
+            .map(PathBuf::from)
+            .context("WALKOUT_APP_BIN is not set: build the app (cargo build -p walkout-app) and point it at the binary; scripts/test.sh does both")?;
+        let app_bin =
+            std::fs::canonicalize(&app_bin).with_context(|| format!("no app binary at {}", app_bin.display()))?;
+        let driver_bin = std::env::var_os("TAURI_DRIVER").map(PathBuf::from).unwrap_or_else(|| "tauri-driver".into());
+
+        let temp = tempfile::Builder::new().prefix("walkout-e2e-").tempdir_in(std::env::temp_dir())?;
+        let archive = temp.path().join("Walkout demo");
+        let home = temp.path().join("home");
+        std::fs::create_dir_all(&home)?;
+        let logs = target_dir().join("e2e-logs");
+        std::fs::create_dir_all(&logs)?;
+
+        let mut processes = Processes::default();
+        let (xvfb, display, stdout) = start_xvfb(&logs.join(format!("{name}-xvfb.log")))?;
+        processes.xvfb = Some(xvfb);
+        processes.xvfb_stdout = Some(stdout);
+
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let log_path = logs.join(format!("{name}-tauri-driver.log"));
+        let log = File::create(&log_path)?;
+        let mut command = Command::new(&driver_bin);
+        command
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("DISPLAY", &display)
+            // A home of its own: the webview's storage (the chosen language) starts empty, and
+            // recent archives and settings of the machine's user are not touched.
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("WALKOUT_ARCHIVE")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let child = command
+            .spawn()
+            .with_context(|| format!("starting {} (cargo install tauri-driver --locked)", driver_bin.display()))?;
+        processes.driver = Some(child);
+        wait_for_port(port, processes.driver.as_mut().expect("just set")).await.context("tauri-driver")?;
+        wait_for_port(native_port, processes.driver.as_mut().expect("just set")).await.context("WebKitWebDriver")?;
+
+        let driver_url = format!("http://127.0.0.1:{port}");
+        let driver = session(&driver_url, &app_bin, &archive)
+            .await
+            .with_context(|| format!("tauri-driver's log ends with:\n{}", log_tail(&log_path, 30)))?;
+        Ok(Launched { driver, archive, display, driver_url, app_bin, processes, temp })
+    }
+}
+
+/// The last `lines` lines of a log, for an error message.
+fn log_tail(path: &Path, lines: usize) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
 }
 
 /// Whether a failed click may work on a second try (the element was re-rendered or covered
