@@ -16,11 +16,11 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 # The WebKitGTK stack Tauri needs, what running and inspecting it headless needs, and what the
-# engine's native parts build with (libjpeg-turbo: cmake, nasm; HEIF: libheif-dev; OpenSSL: perl;
+# engine's native parts build with (libjpeg-turbo: cmake, nasm; HEIF: libheif-dev; SQLCipher: libssl-dev;
 # OCR: Tesseract with its English and Spanish data, clang for bindgen).
 need_apt libwebkit2gtk-4.1-dev build-essential pkg-config file \
   xvfb xauth webkit2gtk-driver imagemagick xdotool x11-utils \
-  cmake nasm perl libheif-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa libtesseract-dev libleptonica-dev clang libclang-dev
+  cmake nasm libssl-dev libheif-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa libtesseract-dev libleptonica-dev clang libclang-dev
 need_cargo
 
 # Vite 8 needs Node.js 20.19 or newer.

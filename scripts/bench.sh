@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-need_apt build-essential pkg-config cmake nasm perl libheif-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa libtesseract-dev libleptonica-dev clang libclang-dev
+need_apt build-essential pkg-config cmake nasm libssl-dev libheif-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa libtesseract-dev libleptonica-dev clang libclang-dev
 need_cargo
 
 cargo bench --bench walkout -- "$@"

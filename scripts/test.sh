@@ -8,13 +8,13 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 # The engine's native parts: libjpeg-turbo (built by the turbojpeg crate: cmake, nasm), HEIF
-# decoding (libheif-dev), and OpenSSL for SQLCipher (perl). exiftool checks exported images;
+# decoding (libheif-dev), and OpenSSL for SQLCipher (libssl-dev). exiftool checks exported images;
 # Debian's chromium opens the exhibit site export headless (search, screenshots, no network);
 # strace proves the CLI opens no network socket. The app: WebKitGTK. The end-to-end tests: a
 # virtual display (xvfb, xauth), WebKitGTK's WebDriver (webkit2gtk-driver), screenshots of the
 # display (imagemagick) and X tools (x11-utils). OCR: Tesseract 5 with English and Spanish data,
 # and clang for the binding's bindgen.
-need_apt build-essential pkg-config sqlite3 libimage-exiftool-perl cmake nasm perl libheif-dev \
+need_apt build-essential pkg-config sqlite3 libimage-exiftool-perl cmake nasm libssl-dev libheif-dev \
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa libtesseract-dev libleptonica-dev clang libclang-dev \
   libwebkit2gtk-4.1-dev file xvfb xauth webkit2gtk-driver imagemagick x11-utils strace chromium
 need_cargo
