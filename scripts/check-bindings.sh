@@ -10,7 +10,8 @@ if [ ! -f ui/dist/index.html ]; then
   need_ui_modules
   (cd ui && npm run --silent build)
 fi
-cargo test -p walkout-app --quiet export_bindings
+# Extra cargo arguments pass through (test.sh gives its tests' features, so nothing rebuilds).
+cargo test -p walkout-app "$@" --quiet export_bindings
 if ! git diff --exit-code --stat -- ui/src/bindings || [ -n "$(git ls-files --others --exclude-standard ui/src/bindings)" ]; then
   git status --short -- ui/src/bindings >&2
   echo "ui/src/bindings is out of date: commit the regenerated files (cargo test -p walkout-app export_bindings)" >&2

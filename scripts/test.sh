@@ -70,7 +70,7 @@ echo "== engine and CLI tests"
 cargo test --workspace --exclude walkout-e2e --features walkout/failpoints
 
 echo "== TypeScript bindings match the Rust types"
-bash scripts/check-bindings.sh
+bash scripts/check-bindings.sh --features walkout/failpoints
 
 echo "== end-to-end tests: the real app window under Xvfb (screenshots in $target/screenshots)"
 # With the tests' features: the engine and every crate under the app are then the ones the

@@ -14,6 +14,8 @@ async fn open_item(app: &App, title: &str) -> anyhow::Result<()> {
 /// Marks the open item restricted through the editor.
 async fn restrict(app: &App) -> anyhow::Result<()> {
     app.click_text(".pane .footer button", "Edit").await?;
+    // The editor is loaded the first time it opens: wait for it as a person would.
+    app.find("#item-editor select").await?;
     app.script(
         "const s = document.querySelector('#item-editor select'); s.value = 'restricted'; s.dispatchEvent(new Event('change', { bubbles: true }));",
     )
