@@ -21,6 +21,20 @@ pub fn report(step: &str) {
     }
 }
 
+/// Reports `step` the first time it is reached only (a command that runs again, such as a search).
+pub fn report_once(step: &'static str) {
+    static SEEN: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    if !matches!(STARTED.get(), Some(Some(_))) {
+        return;
+    }
+    if let Ok(mut seen) = SEEN.lock()
+        && !seen.contains(&step)
+    {
+        seen.push(step);
+        report(step);
+    }
+}
+
 /// The window shows its first results and answers input (called once, by the UI). `marks`
 /// are the UI's own moments of the start on the page's clock, of which `now` is the present:
 /// each is printed as a step `ui:<name>` at the process time it happened.
