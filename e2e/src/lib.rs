@@ -91,13 +91,7 @@ impl App {
     /// display, driver and archive. Both errors are reported when the second fails too.
     pub async fn start_with(name: &str, env: &[(&str, &str)]) -> Result<App> {
         let serial = ONE_AT_A_TIME.lock().await;
-        let launched = match Launched::new(name, env).await {
-            Ok(launched) => launched,
-            Err(first) => {
-                eprintln!("the app did not start ({first:#}); starting it again from scratch");
-                Launched::new(name, env).await.with_context(|| format!("a second start, after: {first:#}"))?
-            }
-        };
+        let launched = twice("start the app from scratch", || Launched::new(name, env)).await?;
         let Launched { driver, archive, display, driver_url, app_bin, processes, temp } = launched;
         let app = App {
             driver,
@@ -120,16 +114,7 @@ impl App {
     /// and opening the app again does.
     pub async fn relaunch(&mut self) -> Result<()> {
         self.driver.clone().quit().await?;
-        self.driver = match session(&self.driver_url, &self.app_bin, &self.archive).await {
-            Ok(driver) => driver,
-            Err(first) => {
-                eprintln!("the app did not start again ({first:#}); trying once more");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                session(&self.driver_url, &self.app_bin, &self.archive)
-                    .await
-                    .with_context(|| format!("a second try, after: {first:#}"))?
-            }
-        };
+        self.driver = twice("start the app again", || session(&self.driver_url, &self.app_bin, &self.archive)).await?;
         self.find(".sidebar .archive .name").await.context("the relaunched window did not show the open archive")?;
         Ok(())
     }
@@ -554,6 +539,18 @@ impl Launched {
             .await
             .with_context(|| format!("tauri-driver's log ends with:\n{}", log_tail(&log_path, 30)))?;
         Ok(Launched { driver, archive, display, driver_url, app_bin, processes, temp })
+    }
+}
+
+/// Runs `attempt`, and once more a second later if it fails; a second failure carries both errors.
+async fn twice<T, F: Future<Output = Result<T>>>(what: &str, mut attempt: impl FnMut() -> F) -> Result<T> {
+    match attempt().await {
+        Ok(done) => Ok(done),
+        Err(first) => {
+            eprintln!("could not {what} ({first:#}); trying once more");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            attempt().await.with_context(|| format!("a second try to {what}, after: {first:#}"))
+        }
     }
 }
 
