@@ -9,10 +9,11 @@ mod date_ranges;
 mod facets;
 mod gps_cells;
 mod guarded;
+mod ids;
 pub mod query;
 pub mod snippet;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -22,9 +23,7 @@ use tantivy::collector::{Count, MultiCollector, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::LogMergePolicy;
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryClone, RangeQuery, TermQuery};
-use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
-};
+use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use self::analysis::{Stemming, TEXT};
@@ -35,7 +34,7 @@ use crate::search::{Facets, SearchRequest, SortOrder};
 use crate::store::name_key;
 
 /// Bump when the schema or the analyzers change: older indexes are then rebuilt.
-const SCHEMA_VERSION: u32 = 6;
+const SCHEMA_VERSION: u32 = 7;
 const WRITER_MEMORY: usize = 96 * 1024 * 1024;
 /// How many facet values a search reports for the open-ended facets (tags, places, speakers).
 const FACET_VALUES: usize = 30;
@@ -45,7 +44,8 @@ pub const FACET_NAMES: [&str; 6] = ["kind", "tag", "year", "place", "speaker", "
 
 #[derive(Clone, Copy)]
 struct Fields {
-    id: Field,
+    id_hi: Field,
+    id_lo: Field,
     kind: Field,
     text: TextFields,
     tag: Field,
@@ -63,7 +63,9 @@ struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let id = b.add_text_field("id", STRING | STORED);
+    // The item's id as two fast values, not a term: see `ids`.
+    let id_hi = b.add_u64_field(ids::HI, FAST);
+    let id_lo = b.add_u64_field(ids::LO, FAST);
     let kind = b.add_text_field("kind", STRING);
     // One text field: the folded words with positions, and their stems beside them.
     let text_field = b.add_text_field(
@@ -91,7 +93,8 @@ fn schema() -> (Schema, Fields) {
     b.add_f64_field("lat", FAST);
     b.add_f64_field("lon", FAST);
     let fields = Fields {
-        id,
+        id_hi,
+        id_lo,
         kind,
         text: TextFields { text: text_field, lang },
         tag,
@@ -165,8 +168,25 @@ pub struct SearchIndex {
     dir: PathBuf,
     facet_cache: facets::FacetCache,
     /// The keys of the templates' choice fields: their values are counted as a facet.
-    choice_fields: std::collections::HashSet<String>,
+    choice_fields: HashSet<String>,
+    staged: Staged,
 }
+
+/// Items staged since the last flush: their older documents are deleted, by one query over
+/// the id columns, before their new documents are added (a delete only reaches documents
+/// added before it).
+#[derive(Default)]
+struct Staged {
+    /// New documents in the order staged; `None` where the item was staged again or deleted.
+    docs: Vec<Option<TantivyDocument>>,
+    /// Where each item's latest document is in `docs`.
+    at: HashMap<Id, usize>,
+    /// Items whose earlier documents go.
+    deletes: HashSet<Id>,
+}
+
+/// How many staged documents are held before they are handed to the writer.
+const STAGED_MAX: usize = 5_000;
 
 impl SearchIndex {
     /// Opens the index in `dir`, or says why it cannot be used.
@@ -253,6 +273,7 @@ impl SearchIndex {
             dir: dir.to_path_buf(),
             facet_cache: Default::default(),
             choice_fields: Default::default(),
+            staged: Staged::default(),
         })
     }
 
@@ -273,16 +294,26 @@ impl SearchIndex {
     /// Queues an item to be (re)indexed at the next commit, with its effective sensitivity
     /// (its own, raised by the rules about the people in it).
     pub fn stage_item(&mut self, item: &Item, sensitivity: Sensitivity) -> Result<()> {
+        self.writer()?;
         let doc = self.document(item, sensitivity);
-        let id_term = Term::from_field_text(self.fields.id, &item.id.to_string());
-        let writer = self.writer()?;
-        writer.delete_term(id_term);
-        writer.add_document(doc)?;
+        let staged = &mut self.staged;
+        staged.deletes.insert(item.id);
+        if let Some(&at) = staged.at.get(&item.id) {
+            staged.docs[at] = None;
+        }
+        staged.at.insert(item.id, staged.docs.len());
+        staged.docs.push(Some(doc));
+        if staged.docs.len() >= STAGED_MAX {
+            self.flush()?;
+        }
         Ok(())
     }
 
     /// Adds an item to an index being built from scratch (no earlier version to delete).
     pub fn stage_new_item(&mut self, item: &Item, sensitivity: Sensitivity) -> Result<()> {
+        if !self.staged.docs.is_empty() || !self.staged.deletes.is_empty() {
+            return self.stage_item(item, sensitivity);
+        }
         let doc = self.document(item, sensitivity);
         self.writer()?.add_document(doc)?;
         Ok(())
@@ -290,14 +321,33 @@ impl SearchIndex {
 
     /// Queues an item's removal at the next commit.
     pub fn stage_delete(&mut self, id: Id) -> Result<()> {
-        let term = Term::from_field_text(self.fields.id, &id.to_string());
-        self.writer()?.delete_term(term);
+        self.writer()?;
+        let staged = &mut self.staged;
+        if let Some(at) = staged.at.remove(&id) {
+            staged.docs[at] = None;
+        }
+        staged.deletes.insert(id);
+        Ok(())
+    }
+
+    /// Hands the staged items to the writer: one delete of their earlier documents, then their
+    /// new documents.
+    fn flush(&mut self) -> Result<()> {
+        let staged = std::mem::take(&mut self.staged);
+        let writer = self.writer.as_mut().ok_or(Error::ReadOnly)?;
+        if let Some(query) = ids::IdSetQuery::new(staged.deletes) {
+            writer.delete_query(Box::new(query))?;
+        }
+        for doc in staged.docs.into_iter().flatten() {
+            writer.add_document(doc)?;
+        }
         Ok(())
     }
 
     /// Commits what was staged, recording that changes up to `seq` are applied.
     pub fn commit(&mut self, seq: i64) -> Result<()> {
         let payload = serde_json::to_string(&Payload { schema: SCHEMA_VERSION, seq }).expect("payload serializes");
+        self.flush()?;
         let writer = self.writer()?;
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload);
@@ -338,21 +388,15 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
-    /// The item id of every live document, read from the stored fields (an id twice if it
-    /// is indexed twice).
+    /// The item id of every live document (an id twice if it is indexed twice).
     pub fn ids(&self) -> Result<Vec<Id>> {
         let searcher = self.reader.searcher();
-        let mut ids = Vec::with_capacity(searcher.num_docs() as usize);
+        let mut out = Vec::with_capacity(searcher.num_docs() as usize);
         for segment in searcher.segment_readers() {
-            let store = segment.get_store_reader(16).map_err(|e| Error::io(&self.dir, e))?;
-            for doc in segment.doc_ids_alive() {
-                let doc: TantivyDocument = store.get(doc)?;
-                if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()).and_then(|s| s.parse().ok()) {
-                    ids.push(id);
-                }
-            }
+            let columns = ids::IdColumns::open(segment)?;
+            out.extend(segment.doc_ids_alive().filter_map(|doc| columns.get(doc)));
         }
-        Ok(ids)
+        Ok(out)
     }
 
     /// The template fields whose values are counted as the `custom` facet (choice fields).
@@ -368,7 +412,9 @@ impl SearchIndex {
     fn document(&self, item: &Item, sensitivity: Sensitivity) -> TantivyDocument {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
-        doc.add_text(f.id, item.id.to_string());
+        let (hi, lo) = ids::halves(item.id);
+        doc.add_u64(f.id_hi, hi);
+        doc.add_u64(f.id_lo, lo);
         doc.add_text(f.kind, item.kind().as_str());
         let stemming = Stemming::for_language(item.language.as_deref());
         let mut text = analysis::language_mark(stemming).to_string();
@@ -435,7 +481,7 @@ impl SearchIndex {
             other => other,
         };
         let tables = if request.facets { Some(self.facet_cache.tables(&searcher)?) } else { None };
-        let (total, hits, facets) = run(&searcher, &query, request, sort, &self.fields, tables.as_ref())?;
+        let (total, hits, facets) = run(&searcher, &query, request, sort, tables.as_ref())?;
         Ok(RawResults { total, hits, facets, terms, corrected })
     }
 
@@ -586,7 +632,6 @@ fn run(
     query: &dyn Query,
     request: &SearchRequest,
     sort: SortOrder,
-    fields: &Fields,
     tables: Option<&Arc<facets::FacetTables>>,
 ) -> Result<(u64, Page, Facets)> {
     let mut multi = MultiCollector::new();
@@ -630,10 +675,15 @@ fn run(
         }
     }
     let mut hits = Vec::with_capacity(addresses.len());
+    let mut columns: HashMap<u32, ids::IdColumns> = HashMap::new();
     for (score, address) in addresses {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let id = doc.get_first(fields.id).and_then(|v| v.as_str()).and_then(|s| s.parse().ok());
-        if let Some(id) = id {
+        let columns = match columns.entry(address.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(ids::IdColumns::open(searcher.segment_reader(address.segment_ord))?)
+            }
+        };
+        if let Some(id) = columns.get(address.doc_id) {
             hits.push((id, score));
         }
     }
@@ -685,4 +735,99 @@ fn searchable_text(item: &Item) -> Vec<String> {
     parts.extend(item.tags.iter().cloned());
     parts.extend(item.custom.values().cloned());
     parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quote(text: &str) -> Item {
+        let mut item = Item::quote(text, chrono::Utc::now());
+        item.language = Some("en".into());
+        item
+    }
+
+    fn hits(index: &SearchIndex, words: &str) -> Vec<Id> {
+        let request = SearchRequest { limit: 100, ..SearchRequest::words(words) };
+        let mut ids: Vec<Id> = index.search(&request).unwrap().hits.into_iter().map(|(id, _)| id).collect();
+        ids.sort();
+        ids
+    }
+
+    fn stage(index: &mut SearchIndex, item: &Item) {
+        index.stage_item(item, Sensitivity::Public).unwrap();
+    }
+
+    #[test]
+    fn an_edit_replaces_the_document_in_any_segment_and_a_delete_removes_it() {
+        let mut index = SearchIndex::create_in_ram().unwrap();
+        let mut first = quote("we walked out of class together");
+        let other = quote("the whole school walked out");
+        stage(&mut index, &first);
+        stage(&mut index, &other);
+        index.commit(1).unwrap();
+        // A later commit makes another segment; the edit must reach the first one.
+        let later = quote("students marched to city hall");
+        stage(&mut index, &later);
+        index.commit(2).unwrap();
+
+        first.details = ItemDetails::Quote(crate::model::QuoteDetails {
+            text: "we stayed in the library".into(),
+            ..Default::default()
+        });
+        stage(&mut index, &first);
+        index.commit(3).unwrap();
+        assert_eq!(hits(&index, "class"), Vec::<Id>::new(), "the old words are gone");
+        assert_eq!(hits(&index, "library"), vec![first.id]);
+        let mut walked = vec![other.id];
+        walked.sort();
+        assert_eq!(hits(&index, "walked"), walked);
+
+        index.stage_delete(other.id).unwrap();
+        index.commit(4).unwrap();
+        assert_eq!(hits(&index, "walked"), Vec::<Id>::new());
+        let mut ids = index.ids().unwrap();
+        ids.sort();
+        let mut expected = vec![first.id, later.id];
+        expected.sort();
+        assert_eq!(ids, expected, "one document per item, none for the deleted one");
+    }
+
+    #[test]
+    fn an_item_staged_twice_or_staged_then_deleted_in_one_batch_leaves_its_last_state() {
+        let mut index = SearchIndex::create_in_ram().unwrap();
+        let mut twice = quote("first words");
+        let gone = quote("words that go");
+        stage(&mut index, &twice);
+        stage(&mut index, &gone);
+        twice.details =
+            ItemDetails::Quote(crate::model::QuoteDetails { text: "second words".into(), ..Default::default() });
+        stage(&mut index, &twice);
+        index.stage_delete(gone.id).unwrap();
+        index.commit(1).unwrap();
+        assert_eq!(index.ids().unwrap(), vec![twice.id]);
+        assert_eq!(hits(&index, "first"), Vec::<Id>::new());
+        assert_eq!(hits(&index, "second"), vec![twice.id]);
+    }
+
+    #[test]
+    fn a_batch_larger_than_what_is_held_keeps_one_document_per_item() {
+        let mut index = SearchIndex::create_in_ram().unwrap();
+        let mut early = quote("an early quote about the walkout");
+        stage(&mut index, &early);
+        let rest: Vec<Item> = (0..STAGED_MAX + 10).map(|i| quote(&format!("quote number {i}"))).collect();
+        for item in &rest {
+            stage(&mut index, item);
+        }
+        // Staged again after the held documents were handed to the writer.
+        early.details = ItemDetails::Quote(crate::model::QuoteDetails {
+            text: "an early quote, corrected".into(),
+            ..Default::default()
+        });
+        stage(&mut index, &early);
+        index.commit(1).unwrap();
+        assert_eq!(index.num_docs(), rest.len() as u64 + 1);
+        assert_eq!(hits(&index, "walkout"), Vec::<Id>::new());
+        assert_eq!(hits(&index, "corrected"), vec![early.id]);
+    }
 }
