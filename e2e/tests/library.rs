@@ -142,12 +142,15 @@ async fn a_new_quote_is_typed_in_with_ctrl_n() -> anyhow::Result<()> {
     app.wait_text("dialog[open] .note", "uncertain").await?;
     app.screenshot("new-quote").await?;
 
-    // A date the engine cannot read keeps the dialog open and says why.
+    // A date the engine cannot read is flagged as it is typed; saving anyway keeps the dialog
+    // open and says why. (Each click waits for the note under the date: it moves the button.)
     app.type_into("dialog[open] input.mono-input", "2026-13-45").await?;
+    app.wait_js("document.querySelector('dialog[open] .note.bad')", "the date flagged").await?;
     app.click("dialog[open] button[type=submit]").await?;
     app.wait_text("dialog[open] .error", "date").await?;
 
     app.type_into("dialog[open] input.mono-input", "2026-01-31?").await?;
+    app.wait_text("dialog[open] .note", "uncertain").await?;
     app.click("dialog[open] button[type=submit]").await?;
     app.wait_js("!document.querySelector('dialog[open]')", "the dialog closed").await?;
     app.wait_text(".pane blockquote", "our classmates are afraid").await?;
