@@ -6,7 +6,7 @@
 //! of the indexing arena each), which was a fifth of a rebuild's time. Deletes instead read the
 //! id columns: one pass over the columns per batch of staged items, however many it holds.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use tantivy::BitSet;
@@ -97,5 +97,52 @@ impl Weight for IdSetQuery {
         } else {
             Err(TantivyError::InvalidArgument(format!("document {doc} is not one of the ids")))
         }
+    }
+}
+
+/// Items staged since the last flush: their earlier documents are deleted, by one [`IdSetQuery`],
+/// before their new documents are added (a delete only reaches documents added before it).
+pub struct Staged<D> {
+    /// New documents in the order staged; `None` where the item was staged again or deleted.
+    docs: Vec<Option<D>>,
+    /// Where each item's latest document is in `docs`.
+    at: HashMap<Id, usize>,
+    /// Items whose earlier documents go.
+    deletes: HashSet<Id>,
+}
+
+impl<D> Default for Staged<D> {
+    fn default() -> Self {
+        Staged { docs: Vec::new(), at: HashMap::new(), deletes: HashSet::new() }
+    }
+}
+
+impl<D> Staged<D> {
+    /// Stages an item's new document, in place of one staged before; returns how many are held.
+    pub fn stage(&mut self, id: Id, doc: D) -> usize {
+        self.deletes.insert(id);
+        if let Some(at) = self.at.insert(id, self.docs.len()) {
+            self.docs[at] = None;
+        }
+        self.docs.push(Some(doc));
+        self.docs.len()
+    }
+
+    /// Stages an item's removal (and drops a document staged for it).
+    pub fn delete(&mut self, id: Id) {
+        if let Some(at) = self.at.remove(&id) {
+            self.docs[at] = None;
+        }
+        self.deletes.insert(id);
+    }
+
+    /// Whether nothing is staged.
+    pub fn is_empty(&self) -> bool {
+        self.deletes.is_empty()
+    }
+
+    /// The delete to run first (none when nothing goes), then the documents to add.
+    pub fn into_parts(self) -> (Option<IdSetQuery>, impl Iterator<Item = D>) {
+        (IdSetQuery::new(self.deletes), self.docs.into_iter().flatten())
     }
 }

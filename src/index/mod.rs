@@ -13,7 +13,7 @@ mod ids;
 pub mod query;
 pub mod snippet;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -169,20 +169,7 @@ pub struct SearchIndex {
     facet_cache: facets::FacetCache,
     /// The keys of the templates' choice fields: their values are counted as a facet.
     choice_fields: HashSet<String>,
-    staged: Staged,
-}
-
-/// Items staged since the last flush: their older documents are deleted, by one query over
-/// the id columns, before their new documents are added (a delete only reaches documents
-/// added before it).
-#[derive(Default)]
-struct Staged {
-    /// New documents in the order staged; `None` where the item was staged again or deleted.
-    docs: Vec<Option<TantivyDocument>>,
-    /// Where each item's latest document is in `docs`.
-    at: HashMap<Id, usize>,
-    /// Items whose earlier documents go.
-    deletes: HashSet<Id>,
+    staged: ids::Staged<TantivyDocument>,
 }
 
 /// How many staged documents are held before they are handed to the writer.
@@ -273,7 +260,7 @@ impl SearchIndex {
             dir: dir.to_path_buf(),
             facet_cache: Default::default(),
             choice_fields: Default::default(),
-            staged: Staged::default(),
+            staged: ids::Staged::default(),
         })
     }
 
@@ -296,14 +283,7 @@ impl SearchIndex {
     pub fn stage_item(&mut self, item: &Item, sensitivity: Sensitivity) -> Result<()> {
         self.writer()?;
         let doc = self.document(item, sensitivity);
-        let staged = &mut self.staged;
-        staged.deletes.insert(item.id);
-        if let Some(&at) = staged.at.get(&item.id) {
-            staged.docs[at] = None;
-        }
-        staged.at.insert(item.id, staged.docs.len());
-        staged.docs.push(Some(doc));
-        if staged.docs.len() >= STAGED_MAX {
+        if self.staged.stage(item.id, doc) >= STAGED_MAX {
             self.flush()?;
         }
         Ok(())
@@ -311,7 +291,7 @@ impl SearchIndex {
 
     /// Adds an item to an index being built from scratch (no earlier version to delete).
     pub fn stage_new_item(&mut self, item: &Item, sensitivity: Sensitivity) -> Result<()> {
-        if !self.staged.docs.is_empty() || !self.staged.deletes.is_empty() {
+        if !self.staged.is_empty() {
             return self.stage_item(item, sensitivity);
         }
         let doc = self.document(item, sensitivity);
@@ -322,23 +302,19 @@ impl SearchIndex {
     /// Queues an item's removal at the next commit.
     pub fn stage_delete(&mut self, id: Id) -> Result<()> {
         self.writer()?;
-        let staged = &mut self.staged;
-        if let Some(at) = staged.at.remove(&id) {
-            staged.docs[at] = None;
-        }
-        staged.deletes.insert(id);
+        self.staged.delete(id);
         Ok(())
     }
 
     /// Hands the staged items to the writer: one delete of their earlier documents, then their
     /// new documents.
     fn flush(&mut self) -> Result<()> {
-        let staged = std::mem::take(&mut self.staged);
+        let (deletes, docs) = std::mem::take(&mut self.staged).into_parts();
         let writer = self.writer.as_mut().ok_or(Error::ReadOnly)?;
-        if let Some(query) = ids::IdSetQuery::new(staged.deletes) {
+        if let Some(query) = deletes {
             writer.delete_query(Box::new(query))?;
         }
-        for doc in staged.docs.into_iter().flatten() {
+        for doc in docs {
             writer.add_document(doc)?;
         }
         Ok(())
@@ -674,19 +650,11 @@ fn run(
             facets.insert(name.to_string(), tables.top(i, &counts, limit).into_iter().collect());
         }
     }
-    let mut hits = Vec::with_capacity(addresses.len());
-    let mut columns: HashMap<u32, ids::IdColumns> = HashMap::new();
-    for (score, address) in addresses {
-        let columns = match columns.entry(address.segment_ord) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(ids::IdColumns::open(searcher.segment_reader(address.segment_ord))?)
-            }
-        };
-        if let Some(id) = columns.get(address.doc_id) {
-            hits.push((id, score));
-        }
-    }
+    let columns = searcher.segment_readers().iter().map(ids::IdColumns::open).collect::<tantivy::Result<Vec<_>>>()?;
+    let hits = addresses
+        .into_iter()
+        .filter_map(|(score, address)| Some((columns[address.segment_ord as usize].get(address.doc_id)?, score)))
+        .collect();
     Ok((total, hits, facets))
 }
 
@@ -738,96 +706,4 @@ fn searchable_text(item: &Item) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn quote(text: &str) -> Item {
-        let mut item = Item::quote(text, chrono::Utc::now());
-        item.language = Some("en".into());
-        item
-    }
-
-    fn hits(index: &SearchIndex, words: &str) -> Vec<Id> {
-        let request = SearchRequest { limit: 100, ..SearchRequest::words(words) };
-        let mut ids: Vec<Id> = index.search(&request).unwrap().hits.into_iter().map(|(id, _)| id).collect();
-        ids.sort();
-        ids
-    }
-
-    fn stage(index: &mut SearchIndex, item: &Item) {
-        index.stage_item(item, Sensitivity::Public).unwrap();
-    }
-
-    #[test]
-    fn an_edit_replaces_the_document_in_any_segment_and_a_delete_removes_it() {
-        let mut index = SearchIndex::create_in_ram().unwrap();
-        let mut first = quote("we walked out of class together");
-        let other = quote("the whole school walked out");
-        stage(&mut index, &first);
-        stage(&mut index, &other);
-        index.commit(1).unwrap();
-        // A later commit makes another segment; the edit must reach the first one.
-        let later = quote("students marched to city hall");
-        stage(&mut index, &later);
-        index.commit(2).unwrap();
-
-        first.details = ItemDetails::Quote(crate::model::QuoteDetails {
-            text: "we stayed in the library".into(),
-            ..Default::default()
-        });
-        stage(&mut index, &first);
-        index.commit(3).unwrap();
-        assert_eq!(hits(&index, "class"), Vec::<Id>::new(), "the old words are gone");
-        assert_eq!(hits(&index, "library"), vec![first.id]);
-        let mut walked = vec![other.id];
-        walked.sort();
-        assert_eq!(hits(&index, "walked"), walked);
-
-        index.stage_delete(other.id).unwrap();
-        index.commit(4).unwrap();
-        assert_eq!(hits(&index, "walked"), Vec::<Id>::new());
-        let mut ids = index.ids().unwrap();
-        ids.sort();
-        let mut expected = vec![first.id, later.id];
-        expected.sort();
-        assert_eq!(ids, expected, "one document per item, none for the deleted one");
-    }
-
-    #[test]
-    fn an_item_staged_twice_or_staged_then_deleted_in_one_batch_leaves_its_last_state() {
-        let mut index = SearchIndex::create_in_ram().unwrap();
-        let mut twice = quote("first words");
-        let gone = quote("words that go");
-        stage(&mut index, &twice);
-        stage(&mut index, &gone);
-        twice.details =
-            ItemDetails::Quote(crate::model::QuoteDetails { text: "second words".into(), ..Default::default() });
-        stage(&mut index, &twice);
-        index.stage_delete(gone.id).unwrap();
-        index.commit(1).unwrap();
-        assert_eq!(index.ids().unwrap(), vec![twice.id]);
-        assert_eq!(hits(&index, "first"), Vec::<Id>::new());
-        assert_eq!(hits(&index, "second"), vec![twice.id]);
-    }
-
-    #[test]
-    fn a_batch_larger_than_what_is_held_keeps_one_document_per_item() {
-        let mut index = SearchIndex::create_in_ram().unwrap();
-        let mut early = quote("an early quote about the walkout");
-        stage(&mut index, &early);
-        let rest: Vec<Item> = (0..STAGED_MAX + 10).map(|i| quote(&format!("quote number {i}"))).collect();
-        for item in &rest {
-            stage(&mut index, item);
-        }
-        // Staged again after the held documents were handed to the writer.
-        early.details = ItemDetails::Quote(crate::model::QuoteDetails {
-            text: "an early quote, corrected".into(),
-            ..Default::default()
-        });
-        stage(&mut index, &early);
-        index.commit(1).unwrap();
-        assert_eq!(index.num_docs(), rest.len() as u64 + 1);
-        assert_eq!(hits(&index, "walkout"), Vec::<Id>::new());
-        assert_eq!(hits(&index, "corrected"), vec![early.id]);
-    }
-}
+mod tests;
