@@ -210,6 +210,65 @@ fn facet_counts_add_up_across_writes_edits_and_deletes() {
 }
 
 #[test]
+fn facets_count_exactly_over_many_matches_tags_and_speakers() {
+    // Two imports, so two segments: one with 40 distinct tags, one with 100 (more than a bit
+    // each can hold); 300 speakers (more than a byte holds); 400 matches in each, counted in
+    // batches. Every count must be what the items say.
+    use std::collections::{BTreeMap, BTreeSet};
+    let dir = temp();
+    let mut archive = Archive::create(&dir.path().join("a")).unwrap();
+    let mut all: BTreeMap<(&str, String), u64> = BTreeMap::new();
+    let mut even: BTreeMap<(&str, String), u64> = BTreeMap::new();
+    for (round, distinct) in [(0usize, 40usize), (1, 100)] {
+        let mut lines = String::new();
+        for n in 0..400usize {
+            let tags: BTreeSet<String> = [(n * 7) % distinct, (n * 13 + 5) % distinct, n % 3]
+                .iter()
+                .take(1 + n % 3)
+                .map(|t| format!("t{t}"))
+                .collect();
+            let speaker = format!("Speaker {}", (n * 31 + round) % 300);
+            let word = if n % 2 == 0 { "even" } else { "odd" };
+            let line = serde_json::json!({
+                "text": format!("Marching quote {round} {n} {word}"),
+                "speaker": speaker,
+                "tags": tags.iter().cloned().collect::<Vec<_>>().join(", "),
+                "date": format!("2026-01-{:02}", 1 + n % 28),
+            });
+            lines.push_str(&format!("{line}\n"));
+            let values = tags.iter().map(|t| ("tag", t.clone())).chain([("speaker", speaker.clone())]);
+            for key in values.chain([("kind", "quote".to_string()), ("year", "2026".to_string())]) {
+                if n % 2 == 0 {
+                    *even.entry(key.clone()).or_default() += 1;
+                }
+                *all.entry(key).or_default() += 1;
+            }
+        }
+        let file = dir.path().join(format!("round{round}.jsonl"));
+        std::fs::write(&file, lines).unwrap();
+        let report =
+            archive.import_paths(&[file], ImportLimits::default(), &mut |_| {}, &AtomicBool::new(false)).unwrap();
+        assert_eq!(report.added.len(), 400, "{:?}", report.failed);
+    }
+    for (query, expected, total) in [("marching", &all, 800), ("even", &even, 400)] {
+        let results = search(&archive, query);
+        assert_eq!(results.total, total, "{query}");
+        for facet in ["tag", "speaker", "kind", "year"] {
+            let counted = &results.facets[facet];
+            let wanted: Vec<(&String, &u64)> =
+                expected.iter().filter(|((f, _), _)| *f == facet).map(|((_, v), n)| (v, n)).collect();
+            assert_eq!(counted.len(), wanted.len().min(30), "{query}: how many {facet} values");
+            for (value, n) in counted {
+                assert_eq!(Some(n), expected.get(&(facet, value.clone())), "{query}: {facet} {value}");
+            }
+            // The values shown are the most frequent ones.
+            let least_shown = counted.values().min().unwrap();
+            assert!(wanted.iter().filter(|(_, n)| *n > least_shown).all(|(v, _)| counted.contains_key(*v)), "{query}");
+        }
+    }
+}
+
+#[test]
 fn reading_every_item_at_once_gives_what_reading_each_gives() {
     // `all_items` (exports, reindex) reads the link tables in one pass each; it must agree with
     // `get`, link order included.

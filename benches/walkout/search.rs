@@ -435,12 +435,17 @@ impl BareSnippets {
 
 /// `WALKOUT_BENCH_ONLY_OURS=1`: time `Archive::search` alone, to profile it (`perf record …
 /// --phase search`) without the baselines (and without building the bare + snippets index).
+/// `WALKOUT_BENCH_QUERY=WORDS` keeps the queries whose name contains WORDS (`phrase`, `typo` …);
+/// `WALKOUT_BENCH_FACETS=1` counts the facets on every query (a new search in the app).
 fn only_ours(work: &Path, budget: Duration) -> Result<Value, String> {
     let archive = Archive::open(&work.join(ARCHIVE_DIR)).map_err(|e| e.to_string())?;
+    let only = std::env::var("WALKOUT_BENCH_QUERY").unwrap_or_default();
+    let facets = std::env::var_os("WALKOUT_BENCH_FACETS").is_some_and(|v| v == "1");
     let mut rows = Vec::new();
     let mut all = Vec::new();
-    for spec in &QUERIES {
+    for spec in QUERIES.iter().filter(|spec| spec.name.contains(only.as_str())) {
         let request = request(spec)?;
+        let request = SearchRequest { facets: request.facets || facets, ..request };
         let first = archive.search(&request).map_err(|e| e.to_string())?;
         let ours = measure(budget, &mut || archive.search(&request).map(|r| r.hits.len()).map_err(|e| e.to_string()))?;
         rows.push(json!({ "name": spec.name, "typed": spec.typed, "ours": summary(&ours, first.total) }));
