@@ -127,6 +127,20 @@ impl DocOrds {
     }
 }
 
+impl DocOrds {
+    /// The bytes this facet takes in each row: its slot's width, 8 for a mask of at most
+    /// `MASK_VALUES` values (`max`), none when it stays outside the rows.
+    fn row_bytes(&self, max: u32) -> usize {
+        match self {
+            DocOrds::Single(Narrow::U8(_)) => 1,
+            DocOrds::Single(Narrow::U16(_)) => 2,
+            DocOrds::Single(Narrow::U32(_)) => 4,
+            DocOrds::Multi { .. } if max <= MASK_VALUES => 8,
+            DocOrds::Absent | DocOrds::Multi { .. } => 0,
+        }
+    }
+}
+
 /// Where a facet's values are in a segment's rows.
 enum Layout {
     /// The segment has no such column.
@@ -158,51 +172,35 @@ struct SegmentOrds {
 impl SegmentOrds {
     fn read(segment: &SegmentReader) -> Result<SegmentOrds> {
         let docs = segment.max_doc() as usize;
-        let mut width = 0;
-        let mut read = Vec::with_capacity(FACET_NAMES.len());
-        let mut facets = Vec::with_capacity(FACET_NAMES.len());
-        for name in FACET_NAMES {
-            let (ords, max) = DocOrds::read(segment, &field_name(name))?;
-            let at = width;
-            let layout = match &ords {
-                DocOrds::Absent => Layout::Absent,
-                DocOrds::Single(Narrow::U8(_)) => Layout::Slot { at, bytes: 1 },
-                DocOrds::Single(Narrow::U16(_)) => Layout::Slot { at, bytes: 2 },
-                DocOrds::Single(Narrow::U32(_)) => Layout::Slot { at, bytes: 4 },
-                DocOrds::Multi { .. } if max <= MASK_VALUES => Layout::Mask { at },
-                DocOrds::Multi { .. } => Layout::Absent,
-            };
-            width += match layout {
-                Layout::Slot { bytes, .. } => bytes,
-                Layout::Mask { .. } => 8,
-                _ => 0,
-            };
-            facets.push(layout);
-            read.push(ords);
-        }
+        let read =
+            FACET_NAMES.iter().map(|name| DocOrds::read(segment, &field_name(name))).collect::<Result<Vec<_>>>()?;
+        let width = read.iter().map(|(ords, max)| ords.row_bytes(*max)).sum();
         let mut rows = vec![0u8; width * docs];
-        for (layout, ords) in facets.iter_mut().zip(read) {
-            match (&*layout, ords) {
-                (Layout::Slot { at, bytes }, DocOrds::Single(values)) => {
-                    for (doc, row) in rows.chunks_exact_mut(width).enumerate() {
-                        row[*at..at + bytes].copy_from_slice(&values.get(doc).to_le_bytes()[..*bytes]);
-                    }
+        let mut at = 0;
+        let mut facets = Vec::with_capacity(read.len());
+        for (ords, max) in read {
+            let bytes = ords.row_bytes(max);
+            let mut fill = |value: &dyn Fn(usize) -> u64| {
+                for (doc, row) in rows.chunks_exact_mut(width).enumerate() {
+                    row[at..at + bytes].copy_from_slice(&value(doc).to_le_bytes()[..bytes]);
                 }
-                (Layout::Mask { at }, DocOrds::Multi { starts, values }) => {
-                    for (doc, row) in rows.chunks_exact_mut(width).enumerate() {
-                        let mut mask = 0u64;
-                        for i in starts[doc]..starts[doc + 1] {
-                            let slot = values.get(i as usize);
-                            if (1..=MASK_VALUES).contains(&slot) {
-                                mask |= 1 << (slot - 1);
-                            }
-                        }
-                        row[*at..at + 8].copy_from_slice(&mask.to_le_bytes());
-                    }
+            };
+            facets.push(match ords {
+                DocOrds::Absent => Layout::Absent,
+                DocOrds::Single(values) => {
+                    fill(&|doc| u64::from(values.get(doc)));
+                    Layout::Slot { at, bytes }
                 }
-                (_, DocOrds::Multi { starts, values }) => *layout = Layout::Multi { starts, values },
-                _ => {}
-            }
+                DocOrds::Multi { starts, values } if bytes > 0 => {
+                    fill(&|doc| {
+                        let slots = (starts[doc]..starts[doc + 1]).map(|i| values.get(i as usize));
+                        slots.filter(|s| (1..=MASK_VALUES).contains(s)).fold(0, |mask, s| mask | 1 << (s - 1))
+                    });
+                    Layout::Mask { at }
+                }
+                DocOrds::Multi { starts, values } => Layout::Multi { starts, values },
+            });
+            at += bytes;
         }
         Ok(SegmentOrds { id: segment.segment_id(), width, rows, facets })
     }
