@@ -10,7 +10,15 @@ fn quote(text: &str) -> Item {
 
 fn hits(index: &SearchIndex, words: &str) -> Vec<Id> {
     let request = SearchRequest { limit: 100, ..SearchRequest::words(words) };
-    let mut ids: Vec<Id> = index.search(&request).unwrap().hits.into_iter().map(|(id, _)| id).collect();
+    sorted(index.search(&request).unwrap().hits.into_iter().map(|(id, _)| id).collect())
+}
+
+/// The same item with other words.
+fn retext(item: &mut Item, text: &str) {
+    item.details = ItemDetails::Quote(crate::model::QuoteDetails { text: text.into(), ..Default::default() });
+}
+
+fn sorted(mut ids: Vec<Id>) -> Vec<Id> {
     ids.sort();
     ids
 }
@@ -32,26 +40,21 @@ fn an_edit_replaces_the_document_in_any_segment_and_a_delete_removes_it() {
     stage(&mut index, &later);
     index.commit(2).unwrap();
 
-    first.details = ItemDetails::Quote(crate::model::QuoteDetails {
-        text: "we stayed in the library".into(),
-        ..Default::default()
-    });
+    retext(&mut first, "we stayed in the library");
     stage(&mut index, &first);
     index.commit(3).unwrap();
     assert_eq!(hits(&index, "class"), Vec::<Id>::new(), "the old words are gone");
     assert_eq!(hits(&index, "library"), vec![first.id]);
-    let mut walked = vec![other.id];
-    walked.sort();
-    assert_eq!(hits(&index, "walked"), walked);
+    assert_eq!(hits(&index, "walked"), vec![other.id]);
 
     index.stage_delete(other.id).unwrap();
     index.commit(4).unwrap();
     assert_eq!(hits(&index, "walked"), Vec::<Id>::new());
-    let mut ids = index.ids().unwrap();
-    ids.sort();
-    let mut expected = vec![first.id, later.id];
-    expected.sort();
-    assert_eq!(ids, expected, "one document per item, none for the deleted one");
+    assert_eq!(
+        sorted(index.ids().unwrap()),
+        sorted(vec![first.id, later.id]),
+        "one document per item, none for the deleted one"
+    );
 }
 
 #[test]
@@ -61,8 +64,7 @@ fn an_item_staged_twice_or_staged_then_deleted_in_one_batch_leaves_its_last_stat
     let gone = quote("words that go");
     stage(&mut index, &twice);
     stage(&mut index, &gone);
-    twice.details =
-        ItemDetails::Quote(crate::model::QuoteDetails { text: "second words".into(), ..Default::default() });
+    retext(&mut twice, "second words");
     stage(&mut index, &twice);
     index.stage_delete(gone.id).unwrap();
     index.commit(1).unwrap();
