@@ -18,6 +18,16 @@ for threads in 1 "$cores"; do
   echo -n "walkout import, ${threads} thread(s): "
   "${CARGO_TARGET_DIR:-target}/release/examples/import_speed" --threads "$threads" "$@"
 done
+# The same import beside another program's unwritten gigabyte (a phone's folder still being
+# copied) on the disk that holds the archive (the example's archive is in the temp folder): the
+# import's fsyncs make its own files durable and must not wait for that gigabyte.
+beside=$(mktemp -p "${TMPDIR:-/tmp}" unwritten.XXXXXX)
+sync
+dd if=/dev/zero of="$beside" bs=1M count=1024 status=none
+echo -n "walkout import, 1 thread(s), beside 1 GiB another program has not yet written: "
+"${CARGO_TARGET_DIR:-target}/release/examples/import_speed" --threads 1 "$@"
+rm -f "$beside"
+sync
 out=$(mktemp -d)
 # One thread per convert, so that N processes use N cores (ImageMagick's OpenMP would otherwise
 # spread one process over every core and blur the per-core figure).
