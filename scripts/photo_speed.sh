@@ -22,6 +22,7 @@ done
 # copied) on the disk that holds the archive (the example's archive is in the temp folder): the
 # import's fsyncs make its own files durable and must not wait for that gigabyte.
 beside=$(mktemp -p "${TMPDIR:-/tmp}" unwritten.XXXXXX)
+trap 'rm -f "$beside"' EXIT
 sync
 dd if=/dev/zero of="$beside" bs=1M count=1024 status=none
 echo -n "walkout import, 1 thread(s), beside 1 GiB another program has not yet written: "

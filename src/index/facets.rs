@@ -125,9 +125,7 @@ impl DocOrds {
         }
         Ok((DocOrds::Single(by_doc), max))
     }
-}
 
-impl DocOrds {
     /// The bytes this facet takes in each row: its slot's width, 8 for a mask of at most
     /// `MASK_VALUES` values (`max`), none when it stays outside the rows.
     fn row_bytes(&self, max: u32) -> usize {
